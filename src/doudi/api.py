@@ -1,0 +1,37 @@
+"""The HTTP API under /api/v1/ (django-ninja). Every endpoint reads through the area scope.
+
+Auth: `Authorization: Bearer <token>` (from POST /api/v1/auth/token) or the browser session.
+"""
+
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, SessionAuth
+
+from doudi.core.models import ApiToken
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        row = (
+            ApiToken.objects.select_related("user", "user__region")
+            .filter(key_hash=ApiToken.hash_key(token), user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+api = NinjaAPI(
+    title="doudi API",
+    version="1",
+    urls_namespace="api",
+    auth=[BearerToken(), SessionAuth()],
+    docs_url="/docs",
+)
+
+from doudi.core.api import router as core_router  # noqa: E402
+
+api.add_router("/", core_router)

@@ -1,0 +1,35 @@
+"""The main menu. An app adds its entries in its AppConfig.ready(); an entry appears only for
+users with its capability, and only pages that work get an entry."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str  # lazy translation
+    url_name: str
+    cap: str | None = None
+    order: int = 100
+
+
+ITEMS: list[NavItem] = []
+
+
+def register(*items: NavItem) -> None:
+    for item in items:
+        if item not in ITEMS:
+            ITEMS.append(item)
+    ITEMS.sort(key=lambda i: i.order)
+
+
+def for_user(user, path: str = "") -> list[dict]:
+    out = []
+    for item in ITEMS:
+        if item.cap and not user.can(item.cap):
+            continue
+        url = reverse(item.url_name)
+        active = path == url if url == "/" else path.startswith(url)
+        out.append({"label": item.label, "url": url, "active": active})
+    return out

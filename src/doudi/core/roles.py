@@ -1,0 +1,83 @@
+"""Roles and what each may do. Capabilities are code, not database rows, so they can be read
+and tested; the area a user may act in is always their bound region's subtree (see scope.py)."""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import regions
+
+
+class Role(models.TextChoices):
+    COUNTY_OFFICER = "county_officer", _("County civil-affairs officer")
+    TOWNSHIP_CLERK = "township_clerk", _("Township civil-affairs clerk")
+    VILLAGE_STAFF = "village_staff", _("Village committee staff")
+    INSPECTOR = "inspector", _("Inspector")
+    DISCIPLINE = "discipline", _("Discipline inspector")
+    PROVIDER_STAFF = "provider_staff", _("Service-provider staff")
+    LEADER = "leader", _("Read-only leader")
+    COUNTY_ADMIN = "county_admin", _("County administrator")
+
+
+class Cap(StrEnum):
+    """Capabilities. Views and services check these, never role names."""
+
+    VIEW_REGIONS = "view_regions"
+    IMPORT_REGIONS = "import_regions"
+    MANAGE_USERS = "manage_users"
+    VIEW_AUDIT = "view_audit"
+    VIEW_PERSONS = "view_persons"
+    EDIT_PERSONS = "edit_persons"
+    IMPORT_PERSONS = "import_persons"
+    EXPORT_PERSONS = "export_persons"
+    VIEW_FULL_ID = "view_full_id"
+    MERGE_PERSONS = "merge_persons"
+    EDIT_SETTINGS = "edit_settings"
+
+
+_READ = {Cap.VIEW_REGIONS, Cap.VIEW_PERSONS}
+
+ROLE_CAPS: dict[str, frozenset[Cap]] = {
+    Role.COUNTY_OFFICER: frozenset(
+        _READ
+        | {
+            Cap.EDIT_PERSONS,
+            Cap.IMPORT_PERSONS,
+            Cap.EXPORT_PERSONS,
+            Cap.VIEW_FULL_ID,
+            Cap.MERGE_PERSONS,
+            Cap.VIEW_AUDIT,
+        }
+    ),
+    Role.TOWNSHIP_CLERK: frozenset(
+        _READ | {Cap.EDIT_PERSONS, Cap.IMPORT_PERSONS, Cap.EXPORT_PERSONS, Cap.VIEW_FULL_ID}
+    ),
+    Role.VILLAGE_STAFF: frozenset(_READ),
+    Role.INSPECTOR: frozenset(_READ | {Cap.EXPORT_PERSONS}),
+    Role.DISCIPLINE: frozenset(_READ | {Cap.VIEW_AUDIT}),
+    Role.PROVIDER_STAFF: frozenset({Cap.VIEW_REGIONS}),
+    Role.LEADER: frozenset(_READ),
+    Role.COUNTY_ADMIN: frozenset(
+        {Cap.VIEW_REGIONS, Cap.IMPORT_REGIONS, Cap.MANAGE_USERS, Cap.VIEW_AUDIT, Cap.EDIT_SETTINGS}
+    ),
+}
+
+# The region level each role is bound to (a county role may also sit at city/province level).
+ROLE_LEVELS: dict[str, set[int]] = {
+    Role.COUNTY_OFFICER: {regions.PROVINCE, regions.CITY, regions.COUNTY},
+    Role.TOWNSHIP_CLERK: {regions.TOWNSHIP},
+    Role.VILLAGE_STAFF: {regions.VILLAGE},
+    Role.INSPECTOR: {regions.PROVINCE, regions.CITY, regions.COUNTY, regions.TOWNSHIP},
+    Role.DISCIPLINE: {regions.PROVINCE, regions.CITY, regions.COUNTY, regions.TOWNSHIP},
+    Role.PROVIDER_STAFF: {regions.COUNTY, regions.TOWNSHIP, regions.VILLAGE},
+    Role.LEADER: {regions.PROVINCE, regions.CITY, regions.COUNTY, regions.TOWNSHIP},
+    Role.COUNTY_ADMIN: {regions.PROVINCE, regions.CITY, regions.COUNTY},
+}
+
+
+def caps_for(roles) -> frozenset[Cap]:
+    result: set[Cap] = set()
+    for role in roles or ():
+        result |= ROLE_CAPS.get(role, frozenset())
+    return frozenset(result)

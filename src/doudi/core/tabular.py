@@ -1,0 +1,243 @@
+"""Reading uploaded tables (.xlsx via python-calamine, .csv) and writing .xlsx (xlsxwriter).
+
+Offices fill templates in Excel or WPS, so headers arrive with stray spaces, full-width brackets
+and line breaks, merged title cells, and dates as serial numbers or in several text forms.
+Everything here turns those into plain values or a TableError whose message (in Chinese) says
+what is wrong, so the importer can report it with the row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xlsxwriter
+from python_calamine import CalamineError, CalamineWorkbook
+
+
+class TableError(ValueError):
+    """The file as a whole cannot be read (not a spreadsheet, empty, missing columns)."""
+
+
+class CellError(ValueError):
+    """One cell's value is unusable; the importer adds row and column."""
+
+
+def normalize_header(text) -> str:
+    """Compare headers loosely: NFKC (full-width → half-width), no spaces, no line breaks,
+    and any bracketed remark removed, so “身份证号（18位）” matches “身份证号”."""
+    s = unicodedata.normalize("NFKC", str(text or ""))
+    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"[\(\[【].*?[\)\]】]", "", s)
+    s = s.replace("*", "")
+    return s.lower()
+
+
+@dataclass
+class Table:
+    headers: list[str]  # as written in the file
+    rows: Iterator[tuple[int, list]]  # (1-based row number in the sheet, cell values)
+    header_row: int = 1
+    total_rows: int | None = None  # data rows, when known without reading them all
+
+
+@dataclass
+class ColumnMap:
+    """Which file column holds each known field; unknown columns are reported, not fatal."""
+
+    index: dict[str, int] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+
+
+def map_columns(headers: list[str], spec: dict[str, Iterable[str]], required: Iterable[str]) -> ColumnMap:
+    """spec: field → accepted header names. Raises TableError naming missing required columns."""
+    lookup = {}
+    for name, aliases in spec.items():
+        for alias in aliases:
+            lookup[normalize_header(alias)] = name
+    cmap = ColumnMap()
+    for i, h in enumerate(headers):
+        key = normalize_header(h)
+        if not key:
+            continue
+        name = lookup.get(key)
+        if name and name not in cmap.index:
+            cmap.index[name] = i
+        elif not name:
+            cmap.unknown.append(str(h).strip())
+    missing = [f for f in required if f not in cmap.index]
+    if missing:
+        wanted = "、".join(f"“{next(iter(spec[f]))}”" for f in missing)
+        raise TableError(f"缺少必填列：{wanted}。请使用系统提供的模板。")
+    return cmap
+
+
+def _is_blank(row) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def open_table(path: str | Path, filename: str | None = None) -> Table:
+    """Open the first sheet of an .xlsx (or a .csv) and locate its header row.
+
+    The header is the first row with at least two non-empty cells, so a merged title line
+    above it (“某某乡特困人员台账”) is skipped.
+    """
+    path = Path(path)
+    name = (filename or path.name).lower()
+    if name.endswith(".csv"):
+        return _open_csv(path)
+    if not (name.endswith(".xlsx") or name.endswith(".xlsm")):
+        raise TableError("文件格式不支持：请上传 Excel（.xlsx）文件。")
+    if not zipfile.is_zipfile(path):
+        raise TableError("文件无法打开：不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的其他文件）。")
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        if not workbook.sheet_names:
+            raise TableError("文件中没有工作表。")
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except CalamineError as exc:
+        raise TableError(f"文件无法读取：{exc}") from exc
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, TableError):
+            raise
+        raise TableError(f"文件无法读取：不是有效的 .xlsx 文件（{exc}）。") from exc
+    start = sheet.start[0] if sheet.start else 0  # leading empty rows are not in the range
+    return _with_header(rows, sheet.height, first_row=start + 1)
+
+
+def _with_header(rows: Iterator[list], total: int | None, first_row: int = 1) -> Table:
+    number = first_row - 1
+    for values in rows:
+        number += 1
+        non_empty = [v for v in values if v not in (None, "")]
+        if len(non_empty) >= 2:
+            headers = [str(v).strip() if v is not None else "" for v in values]
+
+            def data(rows=rows, start=number):
+                n = start
+                for vals in rows:
+                    n += 1
+                    if _is_blank(vals):
+                        continue
+                    yield n, list(vals)
+
+            return Table(
+                headers=headers,
+                rows=data(),
+                header_row=number,
+                total_rows=(total - (number - first_row + 1)) if total is not None else None,
+            )
+    raise TableError("工作表是空的：没有找到表头行。")
+
+
+def _open_csv(path: Path) -> Table:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise TableError("CSV 文件编码无法识别，请保存为 UTF-8 或 GBK 编码。")
+    lines = list(csv.reader(io.StringIO(text)))
+    return _with_header(iter(lines), len(lines))
+
+
+# ---- cell values --------------------------------------------------------------------------
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+def cell_text(value) -> str:
+    """A cell as text; whole numbers without “.0” (Excel stores 13800000000 as a float)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def cell_date(value) -> dt.date | None:
+    """Dates as Excel serial numbers, date cells, 2024-01-05, 2024/1/5 or 2024年1月5日."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise CellError(f"日期“{value}”超出范围")
+    text = cell_text(value)
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError as exc:
+                raise CellError(f"日期“{text}”不存在") from exc
+    raise CellError(f"无法识别的日期“{text}”，请写成 2024-01-05 或 2024年1月5日")
+
+
+# ---- writing --------------------------------------------------------------------------------
+
+
+def write_xlsx(
+    target,
+    sheet_name: str,
+    headers: list[str],
+    rows: Iterable[list],
+    *,
+    text_columns=(),
+    widths=None,
+    title: str | None = None,
+) -> None:
+    """Stream rows into an .xlsx with constant memory. `text_columns` (indexes) are formatted as
+    text so that Excel keeps 18-digit ID numbers and leading zeros intact."""
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
+    sheet = workbook.add_worksheet(sheet_name[:31])
+    bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
+    text = workbook.add_format({"num_format": "@"})
+    r = 0
+    if title:
+        sheet.write(0, 0, title, workbook.add_format({"bold": True, "font_size": 14}))
+        r = 1
+    for c, h in enumerate(headers):
+        width = (widths or {}).get(c, max(10, len(h) * 2 + 2))
+        sheet.set_column(c, c, width, text if c in text_columns else None)
+    for c, h in enumerate(headers):
+        sheet.write_string(r, c, h, bold)
+    sheet.freeze_panes(r + 1, 0)
+    for values in rows:
+        r += 1
+        for c, v in enumerate(values):
+            if v is None or v == "":
+                continue
+            if c in text_columns or isinstance(v, str):
+                sheet.write_string(r, c, str(v), text if c in text_columns else None)
+            elif isinstance(v, dt.date):
+                sheet.write_string(r, c, v.isoformat())
+            else:
+                sheet.write(r, c, v)
+    workbook.close()

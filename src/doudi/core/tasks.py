@@ -1,0 +1,19 @@
+"""Job handlers of the core app (run by the task worker through jobs.run_job)."""
+
+from .jobs import job_handler
+from .models import User
+
+
+@job_handler("import_regions")
+def import_regions_job(job, progress):
+    from .services import region_import
+
+    actor = User.objects.get(pk=job.created_by_id)
+    report = region_import(
+        actor=actor,
+        path=job.upload.file.path,
+        filename=job.upload.original_name,
+        commit=job.params.get("commit", True),
+        progress=progress,
+    )
+    return report.as_dict()

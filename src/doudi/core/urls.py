@@ -1,0 +1,28 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+from .navigation import NavItem, register
+from .roles import Cap
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("regions/", views.region_list, name="region_list"),
+    path("regions/import/", views.region_import, name="region_import"),
+    path("regions/import/template.xlsx", views.region_template, name="region_template"),
+    path("regions/<str:code>/", views.region_detail, name="region_detail"),
+    path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/password/", views.user_password, name="user_password"),
+    path("users/<int:pk>/active/", views.user_active, name="user_active"),
+    path("audit/", views.audit_list, name="audit_list"),
+]
+
+register(
+    NavItem(_("Home"), "home", order=0),
+    NavItem(_("Regions"), "region_list", Cap.VIEW_REGIONS, order=80),
+    NavItem(_("Accounts"), "user_list", Cap.MANAGE_USERS, order=90),
+    NavItem(_("Audit log"), "audit_list", Cap.VIEW_AUDIT, order=95),
+)

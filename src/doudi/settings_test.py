@@ -1,0 +1,13 @@
+"""Settings for the test suite: the real settings with tasks run inline and a local cache."""
+
+import tempfile
+from pathlib import Path
+
+from .settings import *  # noqa: F403
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Uploaded originals and generated files of a test run go to a throw-away folder.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="doudi-test-files-"))

@@ -1,0 +1,87 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from doudi.core import audit, services
+from doudi.core.models import AuditEntry
+
+
+def test_a_change_writes_exactly_one_entry_with_before_and_after(world):
+    admin, target = world.users.county, world.users.town1
+    services.user_update(
+        actor=admin,
+        user=target,
+        name="李秀兰",
+        phone="13800000000",
+        region=world.t1,
+        roles=["township_clerk"],
+    )
+    entries = list(AuditEntry.objects.all())
+    assert len(entries) == 1
+    e = entries[0]
+    assert (e.actor_username, e.action, e.object_type, e.object_id) == (
+        "county",
+        "update",
+        "core.user",
+        str(target.pk),
+    )
+    assert e.changes == {"name": ["town1", "李秀兰"], "phone": ["", "13800000000"]}
+    assert e.region_code == world.t1.code
+
+
+def test_a_no_op_change_writes_nothing(world):
+    u = world.users.town1
+    services.user_update(
+        actor=world.users.county, user=u, name=u.name, phone=u.phone, region=u.region, roles=u.roles
+    )
+    assert AuditEntry.objects.count() == 0
+
+
+def test_a_failed_change_leaves_no_entry(world):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.user_update(
+            actor=world.users.county,
+            user=world.users.town1,
+            name="x",
+            phone="",
+            region=world.v1,
+            roles=["township_clerk"],
+        )  # clerk bound to a village
+    assert AuditEntry.objects.count() == 0
+    world.users.town1.refresh_from_db()
+    assert world.users.town1.name == "town1"
+
+
+def test_the_chain_verifies_and_detects_tampering(world, capsys):
+    for i in range(5):
+        audit.record(world.users.county, "update", world.t1, changes={"name": [f"n{i}", f"n{i + 1}"]})
+    call_command("verify-audit")
+    assert "5" in capsys.readouterr().out
+
+    AuditEntry.objects.filter(seq=3).update(changes={"name": ["forged", "value"]})
+    with pytest.raises(CommandError, match="第 3 条"):
+        call_command("verify-audit")
+
+
+def test_deleting_the_last_entry_is_detected(world):
+    for _ in range(3):
+        audit.record(world.users.county, "view", world.t1)
+    AuditEntry.objects.filter(seq=3).delete()
+    with pytest.raises(CommandError):
+        call_command("verify-audit")
+
+
+def test_deleting_a_middle_entry_is_detected(world):
+    for _ in range(3):
+        audit.record(world.users.county, "view", world.t1)
+    AuditEntry.objects.filter(seq=2).delete()
+    report = audit.verify_chain()
+    assert not report.ok and report.broken_seq == 2
+
+
+def test_entries_link_to_their_predecessor(world):
+    a = audit.record(world.users.county, "view", world.t1)
+    b = audit.record(world.users.county, "view", world.t2)
+    assert b.prev_hash == a.hash and a.prev_hash == audit.GENESIS
