@@ -11,5 +11,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("persons/", include("doudi.registry.urls")),
+    path("ledger/", include("doudi.registry.ledger_urls")),
     path("", include("doudi.core.urls")),
 ]
