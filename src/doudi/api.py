@@ -33,7 +33,9 @@ api = NinjaAPI(
 )
 
 from doudi.core.api import router as core_router  # noqa: E402
+from doudi.care.api import router as care_router  # noqa: E402
 from doudi.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
+api.add_router("/", care_router)

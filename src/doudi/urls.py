@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("persons/", include("doudi.registry.urls")),
     path("ledger/", include("doudi.registry.ledger_urls")),
+    path("care/", include("doudi.care.urls")),
     path("", include("doudi.core.urls")),
 ]
