@@ -56,3 +56,9 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def make():
+    """Factories for tests that need more regions or users than `world` has."""
+    return SimpleNamespace(region=make_region, user=make_user)

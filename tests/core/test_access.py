@@ -1,0 +1,124 @@
+"""Access matrix for the core routes (DESIGN.md promise 1).
+
+ROUTES maps each URL name to a function building the URL of an object in town2's township
+(or the page itself when it has no object), the HTTP methods it answers, and whether it needs a
+capability that only county-level roles have ("cap").
+"""
+
+import pytest
+
+from doudi.core import jobs
+from doudi.core.models import Job, Region
+
+ROUTES = {
+    "home": {"url": lambda w: "/", "methods": ["get"]},
+    "region_list": {"url": lambda w: "/regions/", "methods": ["get"]},
+    "region_detail": {"url": lambda w: f"/regions/{w.t2.code}/", "methods": ["get"], "object": True},
+    "region_import": {"url": lambda w: "/regions/import/", "methods": ["get", "post"], "cap": True},
+    "region_template": {"url": lambda w: "/regions/import/template.xlsx", "methods": ["get"], "cap": True},
+    "job_detail": {"url": lambda w: f"/jobs/{w.job2.pk}/", "methods": ["get"], "object": True},
+    "user_list": {"url": lambda w: "/users/", "methods": ["get"], "cap": True},
+    "user_create": {"url": lambda w: "/users/new/", "methods": ["get", "post"], "cap": True},
+    "user_edit": {"url": lambda w: f"/users/{w.users.town2.pk}/", "methods": ["get", "post"], "cap": True},
+    "user_password": {
+        "url": lambda w: f"/users/{w.users.town2.pk}/password/",
+        "methods": ["post"],
+        "cap": True,
+    },
+    "user_active": {"url": lambda w: f"/users/{w.users.town2.pk}/active/", "methods": ["post"], "cap": True},
+    "audit_list": {"url": lambda w: "/audit/", "methods": ["get"], "cap": True},
+    "api:me": {"url": lambda w: "/api/v1/me", "methods": ["get"], "api": True},
+    "api:regions": {"url": lambda w: "/api/v1/regions", "methods": ["get"], "api": True},
+    "api:region": {
+        "url": lambda w: f"/api/v1/regions/{w.t2.code}",
+        "methods": ["get"],
+        "api": True,
+        "object": True,
+    },
+}
+
+
+@pytest.fixture
+def w(world):
+    world.job2 = Job.objects.create(
+        kind="import_regions", title="t2 job", created_by=world.users.town2, region=world.t2
+    )
+    return world
+
+
+def _call(client, method, url):
+    return getattr(client, method)(url)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if not r.get("api")))
+def test_anonymous_users_are_sent_to_login(client, w, name):
+    route = ROUTES[name]
+    for method in route["methods"]:
+        response = _call(client, method, route["url"](w))
+        assert response.status_code == 302 and response["Location"].startswith("/login/"), (name, method)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("api")))
+def test_anonymous_api_calls_get_401(client, w, name):
+    assert client.get(ROUTES[name]["url"](w)).status_code == 401
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
+def test_town1_gets_404_for_town2_objects(login, w, name):
+    client = login(w.users.town1)
+    for method in ROUTES[name]["methods"]:
+        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 404, (name, method)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
+def test_county_sees_town2_objects(login, w, name):
+    client = login(w.users.county)
+    assert client.get(ROUTES[name]["url"](w)).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("cap")))
+def test_clerks_get_403_for_county_admin_pages(login, w, name):
+    client = login(w.users.town1)
+    for method in ROUTES[name]["methods"]:
+        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 403, (name, method)
+
+
+@pytest.mark.parametrize("name", ["user_edit", "user_password", "user_active"])
+def test_an_administrator_of_another_county_gets_404(login, w, make, name):
+    other = make.region("990122000000", "邻县", 3, w.city)
+    admin2 = make.user("admin2", other, ["county_admin"])
+    client = login(admin2)
+    for method in ROUTES[name]["methods"]:
+        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 404, (name, method)
+
+
+def test_village_staff_see_only_their_village(login, w):
+    client = login(w.users.village1)
+    assert client.get(f"/regions/{w.v1.code}/").status_code == 200
+    assert client.get(f"/regions/{w.v1b.code}/").status_code == 404
+    assert client.get(f"/regions/{w.t1.code}/").status_code == 404
+    response = client.get("/regions/")
+    assert response.status_code == 200 and w.v1.name in response.content.decode()
+
+
+def test_the_region_tree_of_a_clerk_lists_only_their_township(login, w):
+    body = login(w.users.town1).get("/regions/").content.decode()
+    assert w.v1.name in body and w.v1b.name in body
+    assert w.v2.name not in body and w.t2.name not in body
+
+
+def test_api_regions_are_scoped(login, w):
+    client = login(w.users.town1)
+    codes = {r["code"] for r in client.get("/api/v1/regions").json()}
+    assert codes == {w.t1.code, w.v1.code, w.v1b.code}
+    county_codes = {r["code"] for r in login(w.users.county).get("/api/v1/regions").json()}
+    assert w.v2.code in county_codes
+
+
+def test_a_job_answers_only_inside_its_area(login, w):
+    job = jobs.Job.objects.create(
+        kind="import_regions", title="t1 job", created_by=w.users.town1, region=w.t1
+    )
+    assert login(w.users.town2).get(f"/jobs/{job.pk}/").status_code == 404
+    assert login(w.users.county).get(f"/jobs/{job.pk}/").status_code == 200
+    assert Region.objects.count() == 8
