@@ -25,8 +25,7 @@ def make_user(username, region, roles, name=None):
     return user
 
 
-@pytest.fixture
-def world(db):
+def build_world():
     prov = make_region("990000000000", "示例省", 1)
     city = make_region("990100000000", "示例市", 2, prov)
     county = make_region("990121000000", "安和县", 3, city)
@@ -45,6 +44,17 @@ def world(db):
     return SimpleNamespace(
         province=prov, city=city, county=county, t1=t1, t2=t2, v1=v1, v1b=v1b, v2=v2, users=users
     )
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    """The same world, committed, for tests that drive a live server from a browser."""
+    return build_world()
 
 
 @pytest.fixture
