@@ -32,8 +32,8 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 
-from doudi.core.api import router as core_router  # noqa: E402
 from doudi.care.api import router as care_router  # noqa: E402
+from doudi.core.api import router as core_router  # noqa: E402
 from doudi.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("/", core_router)
