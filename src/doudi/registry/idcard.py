@@ -70,7 +70,9 @@ def parse_id_number(text: str, *, today: dt.date | None = None) -> IdNumber:
         raise InvalidIdNumber(f"身份证号中的出生日期“{birth.isoformat()}”不合理")
     expected = check_character(number[:17])
     if number[17] != expected:
-        raise InvalidIdNumber(f"身份证号校验位错误：最后一位应为“{expected}”，实际为“{number[17]}”，请核对号码")
+        raise InvalidIdNumber(
+            f"身份证号校验位错误：最后一位应为“{expected}”，实际为“{number[17]}”，请核对号码"
+        )
     return IdNumber(
         number=number,
         region_code=number[:6],
