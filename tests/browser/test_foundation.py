@@ -42,3 +42,14 @@ def test_admin_creates_an_account_on_a_phone(phone, live_world, screenshot):
     phone.click("form.card button[type=submit]")
     phone.wait_for_selector("text=账号 town1c 已创建。")
     assert "孙七" in phone.inner_text("table")
+
+
+def test_county_expands_the_region_tree(page, live_world, screenshot):
+    log_in(page, "county", PASSWORD)
+    page.goto("/regions/")
+    page.wait_for_selector("h1:has-text('安和县')")
+    node = page.locator(".tree-node", has_text="青石镇").first
+    node.locator("button.toggle").click()
+    node.locator(".sub >> text=东山村").wait_for()
+    assert "西河村" not in node.inner_text()
+    screenshot(page, "regions-county-expanded")

@@ -85,3 +85,36 @@ def test_entries_link_to_their_predecessor(world):
     a = audit.record(world.users.county, "view", world.t1)
     b = audit.record(world.users.county, "view", world.t2)
     assert b.prev_hash == a.hash and a.prev_hash == audit.GENESIS
+
+
+def _writer(n, errors):
+    from django.db import connections
+
+    try:
+        for i in range(n):
+            audit.record(None, "other", object_type="test", object_id=str(i), region_code="990121000000")
+    except Exception as exc:  # reported by the test below
+        errors.append(exc)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_unbroken_chain():
+    """Threads on separate connections appending at once must not fork the chain: the
+    AuditHead row lock serialises them (PostgreSQL; SQLite serialises writers by itself)."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the row lock is what is tested; run with DATABASE_URL=postgres://…")
+    errors = []
+    threads = [threading.Thread(target=_writer, args=(25, errors)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert AuditEntry.objects.count() == 100
+    assert audit.verify_chain().ok

@@ -152,6 +152,16 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"#{self.seq} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
 
+    @property
+    def object_type_label(self) -> str:
+        """The model's verbose name ("特困人员") for a type label such as "registry.person"."""
+        from django.apps import apps
+
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only a SHA-256 of the key is stored."""
