@@ -45,6 +45,12 @@ __all__ = [
     "GuardianProposal",
     "determine_guardian",
     "GUARDIAN_KINDS",
+    "GUARDIAN_KIND_ZH",
+    "AGREEMENT_DUTIES",
+    "AGREEMENT_REMINDER_DAYS",
+    "agreement_duty_list",
+    "agreement_term_problems",
+    "expires_within",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -367,6 +373,8 @@ _KIND_ZH = {
     "organisation": "愿意担任监护人的组织",
     "civil_affairs": "民政部门",
 }
+#: Chinese names of the candidate kinds, for texts generated from the rules.
+GUARDIAN_KIND_ZH: Mapping[str, str] = {**_KIND_ZH, "village_committee": "村（居）民委员会"}
 
 # (kinds, category). Within a rank the first eligible candidate in input order is proposed.
 _ADULT_RANKS = (
@@ -582,3 +590,93 @@ def determine_guardian(ward: Mapping[str, Any], candidates: Iterable[Mapping[str
         "依照《民法典》第三十二条，没有其他具备条件的监护人，应由被监护人住所地的乡镇（街道）民政部门"
         f"担任监护人（{_CATEGORY_ZH[GuardianCategory.III]}）；尚未登记民政部门候选人，请补录后确认。",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# 监护照料协议
+# ---------------------------------------------------------------------------------------------
+
+#: Days before an agreement's end on which its renewal is reminded.
+AGREEMENT_REMINDER_DAYS = 30
+
+#: The concrete duties an agreement can list, with the default description the clerk may edit.
+#: Seed document 5 criticises agreements "没有明确具体责任和工作要求" and asks that guardians
+#: provide "日常看护、生活照料、住院陪护等具体责任"; seed document 1 and 《民法典》第三十四条、
+#: 第三十五条 add acting in civil legal acts and protecting the ward's person and property.
+AGREEMENT_DUTIES: Mapping[str, tuple[str, str]] = {
+    "daily_watch": (
+        "日常看护",
+        "经常看望被监护人，掌握其身体、精神和居住安全状况，发现异常及时处置并报告村（居）民委员会。",
+    ),
+    "daily_care": (
+        "生活照料",
+        "协助或照料被监护人饮食起居、个人卫生、衣物换洗和居室清洁，保障其基本生活。",
+    ),
+    "hospital_escort": (
+        "住院陪护",
+        "被监护人患病时及时送医，住院期间负责陪护或安排陪护，协助办理就医和医疗救助手续。",
+    ),
+    "legal_acts": (
+        "代理实施民事法律行为",
+        "代理被监护人实施民事法律行为，代为领取、管理特困供养金等款物，专款用于被监护人生活。",
+    ),
+    "protect_rights": (
+        "保护人身和财产权益",
+        "保护被监护人的人身权利、财产权利及其他合法权益；除为维护被监护人利益外，不得处分被监护人的财产。",
+    ),
+    "reporting": (
+        "报告义务",
+        "被监护人生活自理能力、健康状况、居住地点发生变化或监护人无法履行职责时，及时向乡镇人民政府和村（居）民委员会报告。",
+    ),
+}
+
+
+def agreement_duty_list(duties: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Normalise the ticked duties of an agreement: ``[{"key", "title", "detail"}]`` in catalogue order.
+
+    《民法典》第三十四条、第三十五条 and seed document 5 (协议"明确具体责任和工作要求"): an agreement
+    must list at least one concrete duty. Unknown keys, or an empty list, raise ValueError with a
+    Chinese message. A blank detail takes the catalogue's default description.
+    """
+    by_key: dict[str, str] = {}
+    for duty in duties:
+        key = duty.get("key")
+        if key not in AGREEMENT_DUTIES:
+            raise ValueError(f"未知的监护照料职责：{key!r}。")
+        by_key[key] = str(duty.get("detail") or "").strip() or AGREEMENT_DUTIES[key][1]
+    if not by_key:
+        raise ValueError("监护照料协议必须至少明确一项具体职责（如日常看护、生活照料、住院陪护）。")
+    return [
+        {"key": key, "title": title, "detail": by_key[key]}
+        for key, (title, _default) in AGREEMENT_DUTIES.items()
+        if key in by_key
+    ]
+
+
+def agreement_term_problems(start: Any, end: Any) -> list[str]:
+    """Chinese reasons why an agreement term is not acceptable (empty list when it is).
+
+    An agreement "has a term and is renewed" (domain/care.md): both dates are required and the
+    term must end after it starts. No upper limit is imposed; counties commonly use one to three years.
+    """
+    problems = []
+    try:
+        start_day = _as_date(start, "协议起始日期")
+    except ValueError as exc:
+        problems.append(str(exc))
+        start_day = None
+    try:
+        end_day = _as_date(end, "协议终止日期")
+    except ValueError as exc:
+        problems.append(str(exc))
+        end_day = None
+    if start_day and end_day and end_day <= start_day:
+        problems.append("协议终止日期必须晚于起始日期。")
+    return problems
+
+
+def expires_within(end: Any, today: Any, days: int = AGREEMENT_REMINDER_DAYS) -> bool:
+    """True when an agreement ending on ``end`` is still running on ``today`` and ends within
+    ``days`` days (the 30-day renewal reminder)."""
+    end_day, today_day = _as_date(end, "协议终止日期"), _as_date(today, "日期")
+    return today_day <= end_day <= today_day + dt.timedelta(days=days)
