@@ -6,3 +6,11 @@ class RegistryConfig(AppConfig):
     name = "doudi.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self):
+        from doudi.core.demo import register_step
+
+        from . import sections  # noqa: F401  (the person page's own sections)
+        from .demo import registry_step
+
+        register_step(registry_step)

@@ -41,6 +41,26 @@ class PersonStatus(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
+class Category(models.TextChoices):
+    """老年人 / 残疾人 / 未成年人 — derived, never stored: age from the birth date (60 and over,
+    under 18) and disability from the record (domain: "Who may be 特困人员")."""
+
+    ELDERLY = "elderly", _("Elderly")
+    DISABLED = "disabled", _("Disabled")
+    MINOR = "minor", _("Minor")
+
+
+ELDERLY_AGE = 60
+ADULT_AGE = 18
+
+
+def reversed_id(number: str) -> str:
+    """The search key for "last digits of the ID number": the number reversed, so that a suffix
+    search becomes a prefix (range) search that a plain B-tree index serves on SQLite and
+    PostgreSQL alike."""
+    return (number or "")[::-1]
+
+
 class Person(models.Model):
     """A supported person in extreme poverty (特困人员) — one row of the ledger (台账).
 
@@ -52,6 +72,8 @@ class Person(models.Model):
     name_pinyin = models.CharField(max_length=200, blank=True, db_index=True)  # "zhangsan"
     name_initials = models.CharField(max_length=50, blank=True, db_index=True)  # "zs"
     id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    # id_number reversed (see reversed_id); written with the pinyin keys by the services.
+    id_reversed = models.CharField(max_length=18, blank=True, db_index=True, editable=False)
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))])
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -116,9 +138,42 @@ class Person(models.Model):
     def is_urban(self) -> bool | None:
         return self.village.is_urban
 
+    def categories_on(self, day: dt.date | None = None) -> list[str]:
+        """The categories (Category values) the person falls in on that day."""
+        age = self.age_on(day)
+        out = []
+        if age >= ELDERLY_AGE:
+            out.append(Category.ELDERLY)
+        if self.disability_kind:
+            out.append(Category.DISABLED)
+        if age < ADULT_AGE:
+            out.append(Category.MINOR)
+        return out
+
+    @property
+    def categories(self) -> list[str]:
+        return self.categories_on()
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [str(Category(c).label) for c in self.categories]
+
+    @property
+    def township(self) -> Region | None:
+        return self.village.parent if self.village_id else None
+
 
 class DuplicateCandidate(models.Model):
-    """A probable duplicate pair for a county officer to merge or dismiss."""
+    """A probable duplicate pair for a county officer to merge or dismiss.
+
+    `person` has the lower id of the pair, so a pair is stored once. After a merge `person` is
+    the kept record and `other` is empty (the merged-away record is gone; the audit log keeps
+    it), so the decision stays on record.
+    """
+
+    class Reason(models.TextChoices):
+        SAME_PINYIN_AND_BIRTH = "same_pinyin_birth", _("Same name in pinyin and same birth date")
+        SAME_NAME_AND_VILLAGE = "same_name_village", _("Same name in the same village")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -126,9 +181,9 @@ class DuplicateCandidate(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reason = models.CharField(_("reason"), max_length=200)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -138,7 +193,61 @@ class DuplicateCandidate(models.Model):
     scope_path = "person__village"
 
     class Meta:
+        ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["person", "other"], name="unique_duplicate_pair")]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        verbose_name = _("probable duplicate")
+        verbose_name_plural = _("probable duplicates")
 
     def __str__(self):
-        return f"{self.person} ~ {self.other}"
+        return f"{self.person} ~ {self.other or '—'}"
+
+    @property
+    def reason_label(self) -> str:
+        labels = dict(self.Reason.choices)
+        return "; ".join(str(labels.get(code, code)) for code in self.reason.split(","))
+
+
+class LedgerImport(models.Model):
+    """One uploaded ledger file (台账导入): the kept original, its check (preview) and its commit.
+
+    Written only by registry/ledger.py. The report holds the counts and the first errors
+    (row, column, Chinese message); a large file's check and commit run as core Jobs.
+    """
+
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all", _("All or nothing")
+        VALID_ROWS = "valid", _("Write the valid rows")
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked, waiting for confirmation")
+        COMMITTING = "committing", _("Importing")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Not imported: the file has errors")
+        FAILED = "failed", _("Failed")
+
+    upload = models.ForeignKey("core.Upload", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(_("mode"), max_length=8, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CHECKING)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path = "region"
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+
+    def __str__(self):
+        return self.upload.original_name if self.upload_id else f"#{self.pk}"
