@@ -148,6 +148,8 @@ def sample_context() -> dict:
 
 
 def render_docx(template_path: str | Path, context: dict) -> bytes:
+    if not zipfile.is_zipfile(template_path):
+        raise TemplateProblem("模板不是有效的 Word（.docx）文件。")
     try:
         tpl = DocxTemplate(str(template_path))
         tpl.render(context, autoescape=True)
