@@ -241,6 +241,18 @@ def _copy(p: Person, **changes) -> Person:
     return Person(**fields)
 
 
+def build_persons(rng: random.Random, villages: list[Region], total: int = TARGET) -> list[Person]:
+    """The demo persons (unsaved, without derived fields), spread over the villages: rural
+    villages hold more than town seats, town seats more than urban communities."""
+    weights = [
+        3 if v.urban_rural_code.startswith("2") else (2 if v.urban_rural_code.startswith("12") else 1)
+        for v in villages
+    ]
+    ids = _Ids()
+    persons = [_person(rng, village, ids) for village in rng.choices(villages, weights=weights, k=total - 7)]
+    return persons + _twins(rng, persons, ids)
+
+
 def registry_step(rng: random.Random, ctx: dict) -> None:
     if Person.objects.filter(village__pk__startswith=COUNTY_CODE).exists():
         return
@@ -251,13 +263,7 @@ def registry_step(rng: random.Random, ctx: dict) -> None:
     )
     if not villages:
         return
-    weights = [
-        3 if v.urban_rural_code.startswith("2") else (2 if v.urban_rural_code.startswith("12") else 1)
-        for v in villages
-    ]
-    ids = _Ids()
-    persons = [_person(rng, village, ids) for village in rng.choices(villages, weights=weights, k=TARGET - 7)]
-    persons += _twins(rng, persons, ids)
+    persons = build_persons(rng, villages)
     users = ctx.get("users", {})
     actor = users.get("county")
     for p in persons:
