@@ -8,7 +8,7 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import Category, Person, PersonStatus, Placement
+from .models import Category, Person, PersonStatus, Placement, field_label
 
 FORM_FIELDS = [
     "name",
@@ -87,6 +87,7 @@ class PersonForm(forms.Form):
                 )
             else:
                 self.fields[name] = model_fields[name]
+        self.fields["name"].label = field_label("name")
         self.fields["phone"].widget.input_type = "tel"
         self.fields["phone"].widget.attrs["inputmode"] = "tel"
         if person is not None:
@@ -108,9 +109,8 @@ class PersonFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
-        widget=forms.TextInput(
+        widget=forms.SearchInput(
             attrs={
-                "type": "search",
                 "placeholder": _("Name, pinyin (zs), last digits of the ID number, or village"),
                 "autocomplete": "off",
             }

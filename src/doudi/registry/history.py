@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from doudi.core.models import AuditEntry, Region
 
-from .models import Person
+from .models import Person, field_label
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,7 @@ def _field(name: str):
 
 
 def _label(name: str) -> str:
-    field = _field(name)
-    return str(field.verbose_name) if field is not None else name
+    return field_label(name) if _field(name) is not None else name
 
 
 class _Values:

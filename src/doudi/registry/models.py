@@ -3,6 +3,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from doudi.core.models import Region
 
@@ -45,9 +46,21 @@ class Category(models.TextChoices):
     """老年人 / 残疾人 / 未成年人 — derived, never stored: age from the birth date (60 and over,
     under 18) and disability from the record (domain: "Who may be 特困人员")."""
 
-    ELDERLY = "elderly", _("Elderly")
-    DISABLED = "disabled", _("Disabled")
-    MINOR = "minor", _("Minor")
+    # Contexts keep these apart from same-spelled strings elsewhere ("Disabled" account).
+    ELDERLY = "elderly", pgettext_lazy("person category", "Elderly")
+    DISABLED = "disabled", pgettext_lazy("person category", "Disabled")
+    MINOR = "minor", pgettext_lazy("person category", "Minor")
+
+
+# Labels of Person fields whose verbose name is spelled like another model's ("name" of a
+# region is 名称, of a person 姓名); forms and history use field_label().
+FIELD_LABELS = {"name": pgettext_lazy("person", "name")}
+
+
+def field_label(name: str) -> str:
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    return str(Person._meta.get_field(name).verbose_name)
 
 
 ELDERLY_AGE = 60

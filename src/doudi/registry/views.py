@@ -16,7 +16,7 @@ from doudi.core.views import paginate, require_cap
 
 from . import idcard, sections, selectors, services
 from .forms import PersonFilterForm, PersonForm
-from .models import DuplicateCandidate
+from .models import DuplicateCandidate, field_label
 
 
 def _need(request, cap):
@@ -206,7 +206,7 @@ def _comparison(pair):
             else:
                 values.append(getattr(p, name) if getattr(p, name) not in (None, "") else "")
         rows.append(
-            {"label": field.verbose_name, "values": values, "same": len({str(v) for v in values}) == 1}
+            {"label": field_label(name), "values": values, "same": len({str(v) for v in values}) == 1}
         )
     return rows
 
