@@ -92,6 +92,7 @@ def test_lifecycle_through_the_pages(care, world, login, f):
     client = login(world.users.town1)
     page = client.get(f"/care/agreements/{care.a1.pk}/").content.decode()
     assert 'id="download-docx"' in page and 'id="sign-form"' in page and "☑ 日常看护" in page
+    assert care.p1.id_number not in page  # masked in the preview; full only in the logged download
     response = client.get(f"/care/agreements/{care.a1.pk}/file/docx/")
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert AuditEntry.objects.filter(

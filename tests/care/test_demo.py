@@ -20,7 +20,7 @@ def _persons(world, f, n=120):
             village,
             f"示例{i}",
             capacity=rng.choice(["none", "limited", "full"]),
-            birth=dt.date(1940 + i % 40, 1, 1),
+            birth=dt.date(1940 + i % 40 if i % 5 else 2012, 1, 1),
         )
 
 
@@ -42,6 +42,12 @@ def test_demo_gives_a_realistic_mix_and_is_idempotent(world, f):
         Guardianship.objects.count(),
         Agreement.objects.count(),
     ) == snapshot
-    # every category Ⅱ guardian has the committee's consent on record
+    # every category Ⅱ guardian has the committee's consent on record, dated before they started
     for g in Guardianship.objects.filter(category="II"):
-        assert g.candidate.consents.filter(granted=True).exists()
+        assert g.candidate.consents.filter(granted=True, decided_on__lte=g.started_on).exists()
+    # minors get parents, grandparents and elder siblings, not spouses or children
+    minors = GuardianCandidate.objects.filter(person__birth_date__year=2012)
+    assert minors.exists() and not minors.filter(kind__in=["spouse", "child"]).exists()
+    # agreements never start before their guardianship
+    for a in Agreement.objects.select_related("guardianship"):
+        assert a.start_on >= a.guardianship.started_on

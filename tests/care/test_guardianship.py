@@ -184,3 +184,10 @@ def test_village_staff_can_read_but_not_write(world, f, login):
         f"/care/persons/{ward.pk}/guardianship/candidates/new/", {"kind": "child", "name": "x"}
     )
     assert response.status_code == 403
+
+
+def test_the_person_page_shows_the_guardian_section(care, world, login):
+    page = login(world.users.town1).get(f"/persons/{care.p1.pk}/").content.decode()
+    assert (
+        'id="guardian"' in page and "张建国" in page and f"/care/persons/{care.p1.pk}/guardianship/" in page
+    )

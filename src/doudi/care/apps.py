@@ -17,3 +17,18 @@ class CareConfig(AppConfig):
 
         register_step(demo_step)
         register(NavItem(_("Guardianship"), "care_coverage", Cap.VIEW_PERSONS, order=30))
+
+        from doudi.registry.sections import Section, register_section
+
+        from .selectors import person_section
+
+        register_section(
+            Section(
+                "guardian",
+                _("Guardian"),
+                "care/_person_section.html",
+                order=40,
+                cap=Cap.VIEW_PERSONS,
+                context=person_section,
+            )
+        )

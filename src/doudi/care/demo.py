@@ -38,6 +38,18 @@ _RELATIONS = {
 }
 
 
+_MINOR_RELATIONS = {
+    CandidateKind.PARENT: ["父亲", "母亲"],
+    CandidateKind.GRANDPARENT: ["祖父", "祖母", "外祖父", "外祖母"],
+    CandidateKind.SIBLING: ["哥哥", "姐姐"],
+}
+
+
+def _relation(rng: random.Random, kind: str, minor: bool) -> str:
+    table = _MINOR_RELATIONS if minor else _RELATIONS
+    return rng.choice(table.get(kind) or _RELATIONS.get(kind) or [""])
+
+
 def _name(rng: random.Random, surname: str | None = None) -> str:
     i = rng.randrange(0, len(_GIVEN) // 2) * 2
     return (surname or rng.choice(_SURNAMES)) + _GIVEN[i : i + 2]
@@ -45,6 +57,25 @@ def _name(rng: random.Random, surname: str | None = None) -> str:
 
 def _phone(rng: random.Random) -> str:
     return f"1{rng.choice('358')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"
+
+
+# Candidate age relative to the ward's (years), by kind.
+_AGE_OFFSET = {
+    CandidateKind.SPOUSE: (-5, 5),
+    CandidateKind.PARENT: (22, 38),
+    CandidateKind.CHILD: (-35, -22),
+    CandidateKind.GRANDPARENT: (45, 62),
+    CandidateKind.SIBLING: (-8, 8),
+}
+
+
+def _age(rng: random.Random, kind: str, ward_age: int) -> int | None:
+    if kind == CandidateKind.VILLAGE_COMMITTEE:
+        return None
+    low, high = _AGE_OFFSET.get(kind, (None, None))
+    if low is None:
+        return rng.randint(35, 65)
+    return max(18, min(95, ward_age + rng.randint(low, high)))
 
 
 def _candidate(
@@ -68,7 +99,7 @@ def _candidate(
         kind=kind,
         name=name or _name(rng, None if kind == CandidateKind.INDIVIDUAL else surname),
         relation=relation if relation is not None else rng.choice(_RELATIONS.get(kind, [""])),
-        age=rng.randint(35, 78),
+        age=_age(rng, kind, person.age),
         health=health or rng.choice(_HEALTH_OK),
         phone=_phone(rng),
         address=f"{person.village.name}{rng.randint(1, 9)}组",
@@ -111,26 +142,32 @@ def demo_step(rng: random.Random, ctx: dict) -> None:
             mine.append(_candidate(rng, person, surname, kind, len(mine), clerk, **flags))
 
         committee = committee_name(person.village)
+        minor = person.age < 18
+        # Close relatives a ward of this age would have (Art. 27 for minors, Art. 28 for adults).
+        first = CandidateKind.PARENT if minor else CandidateKind.SPOUSE
+        second = CandidateKind.GRANDPARENT if minor else CandidateKind.CHILD
+        other = CandidateKind.SIBLING
         if outcome == "I":
             if rng.random() < 0.4:
                 reason, health = rng.choice(_UNABLE)
-                add(CandidateKind.SPOUSE, able=False, reason=reason, health=health, relation="配偶")
+                add(first, able=False, reason=reason, health=health, relation=_relation(rng, first, minor))
             if rng.random() < 0.2:
-                add(CandidateKind.CHILD, hostile=True)
-            add(rng.choice([CandidateKind.CHILD, CandidateKind.CHILD, CandidateKind.SIBLING]))
+                add(second, hostile=True, relation=_relation(rng, second, minor))
+            kind = rng.choice([second, second, other])
+            add(kind, relation=_relation(rng, kind, minor))
         elif outcome == "II":
             reason, health = rng.choice(_UNABLE)
-            add(CandidateKind.SIBLING, able=False, reason=reason, health=health)
+            add(other, able=False, reason=reason, health=health, relation=_relation(rng, other, minor))
             add(CandidateKind.INDIVIDUAL)
         elif outcome == "III":
             reason, health = rng.choice(_UNABLE)
-            add(CandidateKind.SIBLING, able=False, reason=reason, health=health)
+            add(other, able=False, reason=reason, health=health, relation=_relation(rng, other, minor))
             if rng.random() < 0.5:
-                add(CandidateKind.CHILD, willing=False)
+                add(second, willing=False, relation=_relation(rng, second, minor))
             add(CandidateKind.VILLAGE_COMMITTEE, name=committee, relation="", health="—")
         else:  # no guardian yet: relatives listed, nothing confirmed
             reason, health = rng.choice(_UNABLE)
-            add(CandidateKind.SIBLING, able=False, reason=reason, health=health)
+            add(other, able=False, reason=reason, health=health, relation=_relation(rng, other, minor))
             if rng.random() < 0.5:
                 add(CandidateKind.INDIVIDUAL)
         candidates.extend(mine)
@@ -138,35 +175,27 @@ def demo_step(rng: random.Random, ctx: dict) -> None:
 
     with transaction.atomic():
         GuardianCandidate.objects.bulk_create(candidates, batch_size=1000)
-        consents = [
-            GuardianConsent(
-                candidate=c,
-                body=GuardianConsent.Body.VILLAGE_COMMITTEE,
-                body_name=committee_name(person.village),
-                granted=True,
-                decided_on=today - dt.timedelta(days=rng.randint(60, 900)),
-                note="村民委员会会议研究同意",
-                recorded_by=clerk,
-            )
-            for person, outcome, mine in plan
-            if outcome == "II"
-            for c in mine
-            if c.kind == CandidateKind.INDIVIDUAL
-        ]
-        GuardianConsent.objects.bulk_create(consents, batch_size=1000)
-        for consent in consents:  # so the proposal below sees the consent without a query
-            consent.candidate._prefetched_objects_cache = {"consents": [consent]}
-
-        guardianships = []
+        for c in candidates:  # nothing decided yet: the proposal assumes consent can be sought
+            c._prefetched_objects_cache = {"consents": []}
+        guardianships, consents = [], []
         for person, outcome, mine in plan:
             if outcome == "none":
                 continue
-            for c in mine:
-                cache = getattr(c, "_prefetched_objects_cache", None) or {"consents": []}
-                c._prefetched_objects_cache = cache
             result = person_proposal(person, mine, as_of=today).proposal
             chosen = next(c for c in mine if c.pk == result.candidate_id)
             started = today - dt.timedelta(days=rng.randint(40, 1400))
+            if result.category == GuardianCategory.II:  # a category Ⅱ guardian needs the consent first
+                consents.append(
+                    GuardianConsent(
+                        candidate=chosen,
+                        body=GuardianConsent.Body.VILLAGE_COMMITTEE,
+                        body_name=committee_name(person.village),
+                        granted=True,
+                        decided_on=today - dt.timedelta(days=rng.randint(1400, 1500)),
+                        note="村民委员会会议研究同意",
+                        recorded_by=clerk,
+                    )
+                )
             guardianships.append(
                 Guardianship(
                     person=person,
@@ -222,6 +251,7 @@ def demo_step(rng: random.Random, ctx: dict) -> None:
                     created_by=clerk,
                 )
             )
+        GuardianConsent.objects.bulk_create(consents, batch_size=1000)
         Guardianship.objects.bulk_create(guardianships, batch_size=1000)
         Agreement.objects.bulk_create(agreements, batch_size=1000)
     ctx["care"] = {

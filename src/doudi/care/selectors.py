@@ -128,6 +128,28 @@ def relative_choices(user, person: Person):
     return scoped(Person, user).exclude(pk=person.pk).order_by("name")
 
 
+def person_section(request, person: Person) -> dict | None:
+    """The guardian section of the registry's person page (None when no guardian is needed
+    and none was ever recorded)."""
+    from .services import needs_guardian
+
+    user = request.user
+    current = active_guardianship(user, person)
+    needs = needs_guardian(person)
+    if current is None and not needs and not guardianship_history(user, person).exists():
+        return None
+    agreement = None
+    if current is not None:
+        agreement = (
+            scoped(Agreement, user)
+            .filter(guardianship=current)
+            .exclude(status__in=[Agreement.Status.ENDED])
+            .order_by("-start_on", "-id")
+            .first()
+        )
+    return {"current": current, "needs": needs, "agreement": agreement}
+
+
 # ---- coverage ----------------------------------------------------------------------------------------
 
 BUCKETS = {

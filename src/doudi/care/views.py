@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from doudi.core import jobs
 from doudi.core.views import paginate
+from doudi.registry.idcard import mask_id_number
 
 from . import documents, permissions, selectors, services
 from .forms import (
@@ -28,7 +29,7 @@ from .forms import (
     SignForm,
     TemplateUploadForm,
 )
-from .models import Agreement, GuardianConsent, ReplacementCase
+from .models import GuardianConsent, ReplacementCase
 from .rules import GuardianCategory
 
 
@@ -60,7 +61,13 @@ def coverage(request):
     return render(
         request,
         "care/coverage.html",
-        {"table": table, "total": total, "buckets": selectors.BUCKETS, "all": selectors.ALL},
+        {
+            "table": table,
+            "total": total,
+            "buckets": selectors.BUCKETS,
+            "all": selectors.ALL,
+            "can_templates": permissions.can_manage_templates(request.user),
+        },
     )
 
 
@@ -258,6 +265,9 @@ def agreement(request, pk):
         try:
             with item.docx_file.open("rb") as fh:
                 preview = documents.docx_text(fh.read())
+            # The page shows the ID number masked; the full number is only in the logged download.
+            masked = mask_id_number(item.person.id_number)
+            preview = [line.replace(item.person.id_number, masked) for line in preview]
         except OSError:
             preview = None
     return render(
@@ -537,6 +547,3 @@ def _quote(name: str) -> str:
     from urllib.parse import quote
 
     return quote(name)
-
-
-__all__ = ["Agreement"]
