@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "doudi.core",
     "doudi.registry",
     "doudi.care",
+    "doudi.eligibility",
 ]
 
 MIDDLEWARE = [

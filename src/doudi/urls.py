@@ -14,5 +14,6 @@ urlpatterns = [
     path("persons/", include("doudi.registry.urls")),
     path("ledger/", include("doudi.registry.ledger_urls")),
     path("care/", include("doudi.care.urls")),
+    path("eligibility/", include("doudi.eligibility.urls")),
     path("", include("doudi.core.urls")),
 ]

@@ -241,3 +241,32 @@ class Job(models.Model):
         if self.is_finished and self.status == self.Status.SUCCEEDED:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class WorkCalendarYear(models.Model):
+    """An administrator's entries for one year of the official holiday schedule (放假安排).
+
+    `holidays` and `workdays` are ISO dates: days off, and make-up working days (调休) that fall
+    on a weekend. They override the `chinesecalendar` package (core/workdays.py), so a year the
+    package does not know yet can be entered when the State Council publishes it; `complete`
+    says the year's schedule has been entered in full. National data, the same for every area,
+    hence no scope_path.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    holidays = models.JSONField(_("holidays"), default=list, blank=True)
+    workdays = models.JSONField(_("make-up working days"), default=list, blank=True)
+    complete = models.BooleanField(_("whole year entered"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("work calendar year")
+        verbose_name_plural = _("work calendar years")
+
+    def __str__(self):
+        return str(self.year)

@@ -34,6 +34,8 @@ class Cap(StrEnum):
     VIEW_FULL_ID = "view_full_id"
     MERGE_PERSONS = "merge_persons"
     EDIT_SETTINGS = "edit_settings"
+    START_GUARDIAN_REPLACEMENT = "start_guardian_replacement"
+    CONFIRM_ELIGIBILITY = "confirm_eligibility"  # 县级确认 / 核准 of eligibility cases
 
 
 _READ = {Cap.VIEW_REGIONS, Cap.VIEW_PERSONS}
@@ -48,13 +50,15 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.VIEW_FULL_ID,
             Cap.MERGE_PERSONS,
             Cap.VIEW_AUDIT,
+            Cap.CONFIRM_ELIGIBILITY,
         }
     ),
     Role.TOWNSHIP_CLERK: frozenset(
         _READ | {Cap.EDIT_PERSONS, Cap.IMPORT_PERSONS, Cap.EXPORT_PERSONS, Cap.VIEW_FULL_ID}
     ),
     Role.VILLAGE_STAFF: frozenset(_READ),
-    Role.INSPECTOR: frozenset(_READ | {Cap.EXPORT_PERSONS}),
+    # Supervision leads to replacing an unfit guardian promptly (seed document 5: 及时更换监护人).
+    Role.INSPECTOR: frozenset(_READ | {Cap.EXPORT_PERSONS, Cap.START_GUARDIAN_REPLACEMENT}),
     Role.DISCIPLINE: frozenset(_READ | {Cap.VIEW_AUDIT}),
     Role.PROVIDER_STAFF: frozenset({Cap.VIEW_REGIONS}),
     Role.LEADER: frozenset(_READ),
