@@ -2,12 +2,10 @@
 
 Reading follows Cap.VIEW_PERSONS, clerks' writes Cap.EDIT_PERSONS (township clerks and county
 officers), templates Cap.EDIT_SETTINGS (county administrators). Inspectors may *start* a guardian
-replacement (seed document 5: supervision leads to 及时更换监护人) but no Cap says so yet; until
-core/roles.py grows one (requested: Cap.START_GUARDIAN_REPLACEMENT for inspectors, clerks and
-county officers), that single rule is written here and nowhere else.
+replacement (seed document 5: supervision leads to 及时更换监护人): Cap.START_GUARDIAN_REPLACEMENT.
 """
 
-from doudi.core.roles import Cap, Role
+from doudi.core.roles import Cap
 
 
 def can_view(user) -> bool:
@@ -20,7 +18,7 @@ def can_edit(user) -> bool:
 
 
 def can_start_replacement(user) -> bool:
-    return can_edit(user) or (user.is_active and Role.INSPECTOR in (user.roles or []))
+    return user.can(Cap.START_GUARDIAN_REPLACEMENT)
 
 
 def can_decide_replacement(user) -> bool:

@@ -26,14 +26,23 @@ from .models import Job
 log = logging.getLogger(__name__)
 
 HANDLERS: dict[str, Callable] = {}
+RESULT_TEMPLATES: dict[str, str] = {}
+DEFAULT_RESULT_TEMPLATE = "core/_job_result.html"
 
 
-def job_handler(kind: str):
+def job_handler(kind: str, result_template: str = DEFAULT_RESULT_TEMPLATE):
+    """Register a handler; `result_template` renders its result on the job page (with `result`)."""
+
     def register(fn):
         HANDLERS[kind] = fn
+        RESULT_TEMPLATES[kind] = result_template
         return fn
 
     return register
+
+
+def result_template(job: Job) -> str:
+    return RESULT_TEMPLATES.get(job.kind, DEFAULT_RESULT_TEMPLATE)
 
 
 def _key(job_id) -> str:

@@ -51,10 +51,18 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.MERGE_PERSONS,
             Cap.VIEW_AUDIT,
             Cap.CONFIRM_ELIGIBILITY,
+            Cap.START_GUARDIAN_REPLACEMENT,
         }
     ),
     Role.TOWNSHIP_CLERK: frozenset(
-        _READ | {Cap.EDIT_PERSONS, Cap.IMPORT_PERSONS, Cap.EXPORT_PERSONS, Cap.VIEW_FULL_ID}
+        _READ
+        | {
+            Cap.EDIT_PERSONS,
+            Cap.IMPORT_PERSONS,
+            Cap.EXPORT_PERSONS,
+            Cap.VIEW_FULL_ID,
+            Cap.START_GUARDIAN_REPLACEMENT,
+        }
     ),
     Role.VILLAGE_STAFF: frozenset(_READ),
     # Supervision leads to replacing an unfit guardian promptly (seed document 5: 及时更换监护人).

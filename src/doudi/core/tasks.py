@@ -4,7 +4,7 @@ from .jobs import job_handler
 from .models import User
 
 
-@job_handler("import_regions")
+@job_handler("import_regions", result_template="core/_import_report.html")
 def import_regions_job(job, progress):
     from .services import region_import
 

@@ -185,7 +185,7 @@ def region_template(request):
 def job_detail(request, pk):
     job = jobs.live(selectors.job_get(request.user, pk))
     template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job_detail.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "result_template": jobs.result_template(job)})
 
 
 # ---- users -----------------------------------------------------------------------------------
