@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from doudi.core import audit
 from doudi.core.models import Region
-from doudi.core.scope import in_scope
+from doudi.core.scope import in_scope, within
 from doudi.core.services import upload_store
 from doudi.registry.models import CivilCapacity, Person, PersonStatus
 
@@ -697,12 +697,13 @@ def agreements_refresh(*, actor, region_prefix: str, today: dt.date | None = Non
     """Signed agreements come into force on their start date and expire after their end date
     (the reminder job runs this daily)."""
     today = today or timezone.localdate()
-    scope = {"person__village__pk__startswith": region_prefix}
     pending, counts = [], {"activated": 0, "expired": 0}
     with transaction.atomic():
-        for agreement in Agreement.objects.filter(
-            status=Agreement.Status.SIGNED, start_on__lte=today, end_on__gte=today, **scope
-        ).select_for_update():
+        for agreement in (
+            within(Agreement, region_prefix)
+            .filter(status=Agreement.Status.SIGNED, start_on__lte=today, end_on__gte=today)
+            .select_for_update()
+        ):
             agreement.status = Agreement.Status.ACTIVE
             agreement.save(update_fields=["status", "updated_at"])
             pending.append(
@@ -710,9 +711,11 @@ def agreements_refresh(*, actor, region_prefix: str, today: dt.date | None = Non
             )
             pending += _supersede(actor, agreement, today)
             counts["activated"] += 1
-        for agreement in Agreement.objects.filter(
-            status__in=[Agreement.Status.SIGNED, Agreement.Status.ACTIVE], end_on__lt=today, **scope
-        ).select_for_update():
+        for agreement in (
+            within(Agreement, region_prefix)
+            .filter(status__in=[Agreement.Status.SIGNED, Agreement.Status.ACTIVE], end_on__lt=today)
+            .select_for_update()
+        ):
             old = agreement.status
             agreement.status = Agreement.Status.EXPIRED
             agreement.save(update_fields=["status", "updated_at"])

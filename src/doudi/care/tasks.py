@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from doudi.core.jobs import job_handler
 from doudi.core.models import User
+from doudi.core.scope import within
 
 from . import selectors, services
 
@@ -18,11 +19,7 @@ def agreement_reminders_job(job, progress):
     today = timezone.localdate()
     counts = services.agreements_refresh(actor=actor, region_prefix=job.region.prefix, today=today)
     rows = []
-    items = list(
-        selectors.agreements_expiring(actor, today=today).filter(
-            person__village__pk__startswith=job.region.prefix
-        )
-    )
+    items = list(within(selectors.agreements_expiring(actor, today=today), job.region))
     for index, agreement in enumerate(items, 1):
         rows.append(
             {

@@ -3,8 +3,10 @@
 Every scoped model names, in `scope_path`, the path from itself to a region code: "" for Region
 itself, "region" or "village" for a foreign key to Region, "person__village" through a relation,
 or a plain CharField holding a code (AuditEntry.region_code). Because a region's descendants share
-its code prefix (core/regions.py), "within the user's area" is `<path>__startswith=<prefix>`;
-a foreign key to Region holds the code itself, so the test needs no join.
+its code prefix (core/regions.py), "within the user's area" is a prefix test. Codes are always 12
+digits, so it is written as the range `prefix000… ≤ code ≤ prefix999…`, which a plain B-tree index
+serves on PostgreSQL (whatever the collation — LIKE would need a pattern-ops index) and SQLite
+alike. A foreign key to Region holds the code itself, so the test needs no join.
 
 Pages, the API, exports and jobs read through `scoped()` / `get_scoped_or_404()`. An object
 outside the area answers 404 — the same as one that does not exist — so existence does not leak.
@@ -32,11 +34,16 @@ def _lookup(model) -> str:
     except AttributeError as exc:  # a model that forgot to declare its scope is a bug, not a leak
         raise TypeError(f"{model.__name__} has no scope_path; it cannot be read through scoped()") from exc
     if path == "":
-        return "pk__startswith"
-    field = model._meta.get_field(path.split("__")[0]) if "__" not in path else None
+        return "pk"
+    field = model._meta.get_field(path) if "__" not in path else None
     if field is not None and not field.is_relation:
-        return f"{path}__startswith"
-    return f"{path}__pk__startswith"
+        return path
+    return f"{path}__pk"
+
+
+def prefix_range(prefix: str) -> tuple[str, str]:
+    """The lowest and highest 12-digit codes that start with `prefix`."""
+    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
 
 
 def scoped(qs: QuerySet | type[Model], user) -> QuerySet:
@@ -46,7 +53,21 @@ def scoped(qs: QuerySet | type[Model], user) -> QuerySet:
     prefix = user_prefix(user)
     if prefix is None:
         return qs.none()
-    return qs.filter(**{_lookup(qs.model): prefix})
+    return within(qs, prefix)
+
+
+def within(qs: QuerySet | type[Model], region_or_prefix) -> QuerySet:
+    """Narrow a queryset to a region's subtree (a filter a user picked, or a job's region).
+
+    This does not replace scoped(): pages and the API call scoped() first and may narrow further
+    with within(); a job handler narrows to the region the job was started for.
+    """
+    if not isinstance(qs, QuerySet):
+        qs = qs._default_manager.all()
+    prefix = region_or_prefix if isinstance(region_or_prefix, str) else region_or_prefix.prefix
+    low, high = prefix_range(prefix)
+    path = _lookup(qs.model)
+    return qs.filter(**{f"{path}__gte": low, f"{path}__lte": high})
 
 
 def get_scoped_or_404(qs: QuerySet | type[Model], user, **lookup):
