@@ -5,6 +5,7 @@ Auth: `Authorization: Bearer <token>` (from POST /api/v1/auth/token) or the brow
 
 from django.utils import timezone
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from doudi.core.models import ApiToken
@@ -31,6 +32,15 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionAuth()],
     docs_url="/docs",
 )
+
+
+@api.exception_handler(ValidationError)
+def request_invalid(request, exc):
+    """Malformed request bodies and parameters: a Chinese summary, pydantic's details kept."""
+    return api.create_response(
+        request, {"detail": "请求数据不符合要求，请检查字段名称和类型。", "errors": exc.errors}, status=422
+    )
+
 
 from doudi.care.api import router as care_router  # noqa: E402
 from doudi.core.api import router as core_router  # noqa: E402

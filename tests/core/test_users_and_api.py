@@ -140,3 +140,22 @@ def test_audit_page_filters_by_user(login, world):
     client = login(world.users.county)
     assert "改名" in client.get("/audit/?username=county").content.decode()
     assert "改名" not in client.get("/audit/?username=nobody").content.decode()
+
+
+def test_a_malformed_api_request_gets_a_chinese_422(client, world):
+    response = client.post("/api/v1/auth/token", {"user": "town1"}, content_type="application/json")
+    assert response.status_code == 422
+    assert "请求数据不符合要求" in response.json()["detail"] and response.json()["errors"]
+
+
+def test_the_menu_highlights_only_the_most_specific_entry(world):
+    from doudi.core.navigation import NavItem, for_user, register
+
+    register(NavItem("Regions import", "region_import", order=81))
+    try:
+        active = [e["url"] for e in for_user(world.users.county, "/regions/import/") if e["active"]]
+        assert active == ["/regions/import/"]
+    finally:
+        from doudi.core import navigation
+
+        navigation.ITEMS[:] = [i for i in navigation.ITEMS if i.url_name != "region_import"]

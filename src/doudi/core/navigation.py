@@ -29,7 +29,10 @@ def for_user(user, path: str = "") -> list[dict]:
     for item in ITEMS:
         if item.cap and not user.can(item.cap):
             continue
-        url = reverse(item.url_name)
-        active = path == url if url == "/" else path.startswith(url)
-        out.append({"label": item.label, "url": url, "active": active})
+        out.append({"label": item.label, "url": reverse(item.url_name), "active": False})
+    # Highlight the entry whose URL is the longest prefix of the page (/persons/duplicates/ is
+    # "probable duplicates", not also "persons").
+    matches = [e for e in out if (path == e["url"] if e["url"] == "/" else path.startswith(e["url"]))]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
     return out
