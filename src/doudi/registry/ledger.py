@@ -1,0 +1,1298 @@
+"""The person ledger (特困人员台账) as an Excel file: the template, the import and the export.
+
+One layout serves all three: the first sheet holds one header row of COLUMNS (an export adds a
+title line above it, which the reader skips) and one person per row; a second sheet explains each
+column in Chinese. An export therefore re-imports unchanged.
+
+Import rules
+- The key is the ID number (身份证号): a row whose number is already registered updates that
+  person, any other row creates one. Birth date and sex always come from the number.
+- The village is the 村(居)区划代码 column; 村(居)委会 (the name) is checked against it, and is
+  used alone only when the file has no code. A village outside the importer's area is a row error.
+- A column absent from the file leaves that field alone. A blank cell clears the field, except
+  民事行为能力, 供养方式 and 状态, where blank means "the default" for a new person and "keep"
+  for a registered one.
+- Every row is checked and every problem reported (row, column, reason in Chinese). When the
+  same ID number appears twice, the later row is the error.
+- Commit is one transaction per file: "all or nothing" writes nothing if any row has an error;
+  "write the valid rows" skips the rows with errors. Each created or changed person gets an
+  audit entry ("import") with before/after, written in batches in the same transaction.
+
+The file is read once, as a stream of rows, in batches of BATCH rows: existing persons are
+looked up per batch with one query, villages once per file, and rows are written with
+bulk_create/bulk_update — never a query per row (see docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import xlsxwriter
+from django.core.exceptions import PermissionDenied
+from django.db import connections, models, router, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doudi.core import audit
+from doudi.core.models import Region
+from doudi.core.roles import Cap
+from doudi.core.scope import in_scope, scoped, user_prefix
+from doudi.core.services import ImportReport, upload_store
+from doudi.core.tabular import (
+    CellError,
+    TableError,
+    cell_date,
+    cell_text,
+    map_columns,
+    normalize_header,
+    open_table,
+)
+
+from . import idcard
+from .models import (
+    CivilCapacity,
+    DisabilityKind,
+    LedgerImport,
+    MaritalStatus,
+    Person,
+    PersonStatus,
+    Placement,
+    reversed_id,
+)
+from .pinyin import name_keys
+from .services import AUDITED_FIELDS, duplicates_detect
+
+BATCH = 2000  # rows per lookup query and per bulk write
+MAX_STORED_ERRORS = 1000  # errors kept with the import record and shown on the page
+UPLOAD_KIND = "person_ledger"
+
+# ---- the layout ------------------------------------------------------------------------------
+
+DISABILITY_LABELS = {
+    DisabilityKind.INTELLECTUAL: "智力",
+    DisabilityKind.MENTAL: "精神",
+    DisabilityKind.PHYSICAL: "肢体",
+    DisabilityKind.VISUAL: "视力",
+    DisabilityKind.HEARING: "听力",
+    DisabilityKind.SPEECH: "言语",
+    DisabilityKind.MULTIPLE: "多重",
+}
+GRADE_LABELS = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+CAPACITY_LABELS = {
+    CivilCapacity.FULL: "完全民事行为能力",
+    CivilCapacity.LIMITED: "限制民事行为能力",
+    CivilCapacity.NONE: "无民事行为能力",
+}
+MARITAL_LABELS = {
+    MaritalStatus.UNMARRIED: "未婚",
+    MaritalStatus.MARRIED: "已婚",
+    MaritalStatus.DIVORCED: "离异",
+    MaritalStatus.WIDOWED: "丧偶",
+}
+PLACEMENT_LABELS = {Placement.CENTRALIZED: "集中", Placement.DISPERSED: "分散"}
+STATUS_LABELS = {
+    PersonStatus.APPLYING: "申请中",
+    PersonStatus.ACTIVE: "在册",
+    PersonStatus.TERMINATED: "已终止",
+}
+
+
+def _accepting(labels: dict, extra: dict | None = None) -> dict[str, str]:
+    """Text → stored value: the Chinese label, its extra synonyms, and the stored value itself."""
+    out = {}
+    for value, label in labels.items():
+        out[_choice_key(label)] = value
+        out[_choice_key(str(value))] = value
+    for text, value in (extra or {}).items():
+        out[_choice_key(text)] = value
+    return out
+
+
+def _choice_key(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
+
+
+_DISABILITY_INPUT = _accepting(
+    DISABILITY_LABELS, {f"{label}残疾": value for value, label in DISABILITY_LABELS.items()}
+)
+_CAPACITY_INPUT = _accepting(
+    CAPACITY_LABELS,
+    {"完全": CivilCapacity.FULL, "限制": CivilCapacity.LIMITED, "无": CivilCapacity.NONE},
+)
+_MARITAL_INPUT = _accepting(
+    MARITAL_LABELS,
+    {
+        "离婚": MaritalStatus.DIVORCED,
+        "有配偶": MaritalStatus.MARRIED,
+        "初婚": MaritalStatus.MARRIED,
+        "再婚": MaritalStatus.MARRIED,
+        "复婚": MaritalStatus.MARRIED,
+    },
+)
+_PLACEMENT_INPUT = _accepting(
+    PLACEMENT_LABELS, {"集中供养": Placement.CENTRALIZED, "分散供养": Placement.DISPERSED}
+)
+_STATUS_INPUT = _accepting(
+    STATUS_LABELS,
+    {"终止": PersonStatus.TERMINATED, "在册供养": PersonStatus.ACTIVE, "供养中": PersonStatus.ACTIVE},
+)
+_GRADE_INPUT = {}
+for _n, _label in GRADE_LABELS.items():
+    for _text in (str(_n), f"{_n}级", _label, _label[0]):
+        _GRADE_INPUT[_choice_key(_text)] = _n
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # Person attribute (attname), or "village_name" / "village_code"
+    header: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "text"  # text, id, phone, code, choice, grade, date
+    max_length: int | None = None
+    required: bool = False
+    width: int = 12
+    help: str = ""
+    values: dict | None = None  # for choice columns: stored value → Chinese label
+
+
+COLUMNS: list[Column] = [
+    Column("name", "姓名", ("名字",), max_length=50, required=True, width=10, help="必填。"),
+    Column(
+        "id_number",
+        "身份证号",
+        ("公民身份号码", "身份证号码", "身份证", "证件号码"),
+        kind="id",
+        required=True,
+        width=21,
+        help="必填，18位公民身份号码，是区分人员的依据：系统中已有此号码的人员会被更新，"
+        "没有的会被新增。出生日期和性别由身份证号自动得出，无需填写。"
+        "请把此列设为“文本”格式，否则 Excel 会把号码变成科学计数法并丢失后几位。",
+    ),
+    Column(
+        "phone", "联系电话", ("电话", "手机", "手机号", "联系方式"), kind="phone", max_length=30, width=14
+    ),
+    Column(
+        "village_name",
+        "村(居)委会",
+        ("村委会", "居委会", "村(社区)", "村居委会", "所在村", "村(居)民委员会", "村(社区)名称"),
+        width=14,
+        help="户籍所在村(居)委会的名称。有区划代码时用于核对：名称与代码不符会报错；"
+        "没有区划代码列时，按名称在您管辖范围内查找。",
+    ),
+    Column(
+        "village_code",
+        "村(居)区划代码",
+        ("村区划代码", "区划代码", "村(社区)区划代码", "统计用区划代码", "村(居)代码"),
+        kind="code",
+        width=16,
+        help="户籍所在村(居)委会的12位统计用区划代码（见“区划代码”工作表），必须在您的管辖范围内。"
+        "与“村(居)委会”至少填一项，以区划代码为准。",
+    ),
+    Column("address", "住址", ("家庭住址", "现住址", "居住地址", "地址"), max_length=200, width=24),
+    Column(
+        "disability_kind",
+        "残疾类别",
+        ("残疾类型",),
+        kind="choice",
+        values=DISABILITY_LABELS,
+        width=10,
+        help="无残疾的留空。",
+    ),
+    Column(
+        "disability_grade",
+        "残疾等级",
+        ("残疾级别",),
+        kind="grade",
+        values=GRADE_LABELS,
+        width=10,
+        help="填写残疾等级时必须同时填写残疾类别。也可写 1、2、3、4。",
+    ),
+    Column(
+        "disability_certificate",
+        "残疾证号",
+        ("残疾证号码", "残疾人证号"),
+        kind="code",
+        max_length=30,
+        width=24,
+    ),
+    Column(
+        "civil_capacity",
+        "民事行为能力",
+        (),
+        kind="choice",
+        values=CAPACITY_LABELS,
+        width=18,
+        help="留空时：新增人员按“完全民事行为能力”，已有人员保持不变。也可写“完全”“限制”“无”。",
+    ),
+    Column(
+        "civil_capacity_basis",
+        "民事行为能力依据",
+        ("民事行为能力认定依据",),
+        max_length=200,
+        width=20,
+        help="如法院判决书、医学鉴定意见的名称和编号。",
+    ),
+    Column("marital_status", "婚姻状况", ("婚姻状态",), kind="choice", values=MARITAL_LABELS, width=10),
+    Column(
+        "placement",
+        "供养方式",
+        ("供养形式",),
+        kind="choice",
+        values=PLACEMENT_LABELS,
+        width=10,
+        help="集中供养写“集中”，分散供养写“分散”。留空时：新增人员按“分散”，已有人员保持不变。",
+    ),
+    Column(
+        "status",
+        "状态",
+        ("人员状态", "供养状态"),
+        kind="choice",
+        values=STATUS_LABELS,
+        width=10,
+        help="留空时：新增人员按“在册”，已有人员保持不变。填写终止日期的人员状态应为“已终止”。",
+    ),
+    Column("applied_on", "申请日期", ("申请时间",), kind="date", width=12),
+    Column(
+        "supported_since",
+        "供养开始日期",
+        ("开始供养日期", "供养起始日期", "纳入供养日期", "供养开始时间"),
+        kind="date",
+        width=13,
+    ),
+    Column(
+        "terminated_on",
+        "终止日期",
+        ("终止供养日期", "终止时间"),
+        kind="date",
+        width=12,
+        help="只有状态为“已终止”的人员才填写，且不能早于供养开始日期。",
+    ),
+    Column("notes", "备注", (), width=24),
+]
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+HEADERS = [c.header for c in COLUMNS]
+_SPEC = {c.key: (c.header, *c.aliases) for c in COLUMNS}
+_KNOWN_HEADERS = {normalize_header(a) for names in _SPEC.values() for a in names}
+_DATE_HELP = "日期可写成 2024-01-05、2024/1/5 或 2024年1月5日，也可以是 Excel 日期。"
+_CHOICE_PARSERS = {
+    "disability_kind": _DISABILITY_INPUT,
+    "civil_capacity": _CAPACITY_INPUT,
+    "marital_status": _MARITAL_INPUT,
+    "placement": _PLACEMENT_INPUT,
+    "status": _STATUS_INPUT,
+}
+# Blank means "default for a new person, keep for a registered one" in these columns.
+_DEFAULTED = {
+    "civil_capacity": CivilCapacity.FULL,
+    "placement": Placement.DISPERSED,
+    "status": PersonStatus.ACTIVE,
+}
+# Person attributes the ledger maintains, and those derived from them.
+LEDGER_FIELDS = [c.key for c in COLUMNS if not c.key.startswith("village_")] + ["village_id"]
+DERIVED_FIELDS = ["birth_date", "sex", "name_pinyin", "name_initials", "id_reversed"]
+_AUDIT_NAME = {"village_id": "village"}  # audit entries name fields like audit.snapshot does
+
+
+# ---- the report -------------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerReport(ImportReport):
+    """ImportReport plus: rows skipped for errors, and whether anything was written."""
+
+    skipped: int = 0
+    committed: bool = False
+    duplicates: int = 0  # probable duplicate pairs queued for review
+
+    def stored(self) -> dict:
+        """The report as kept with the import record and shown on pages: at most
+        MAX_STORED_ERRORS errors, with the full count."""
+        data = self.as_dict()
+        data["error_count"] = len(self.errors)
+        data["errors"] = sorted(self.errors, key=lambda e: e["row"])[:MAX_STORED_ERRORS]
+        return data
+
+
+# ---- reading cells ----------------------------------------------------------------------------
+
+
+class _RowError(Exception):
+    def __init__(self, column: str, message: str):
+        self.column, self.message = column, message
+
+
+def _text(value) -> str:
+    """Free text as written: no NFKC here, so that “，” and “（东）” survive a round trip."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value.strip()
+    return cell_text(value)
+
+
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+_PHONE = re.compile(r"^[0-9+\-()/、,;转 ]*$")
+
+
+def _number_lost_message(label: str) -> str:
+    return (
+        f"{label}被 Excel 存成了数字，后几位已丢失，无法识别。请把“{label}”列设置为“文本”格式，再重新输入号码"
+    )
+
+
+def _long_code(value, label: str) -> str:
+    """ID-like text that Excel may have turned into a float (15 significant digits)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e15:
+        raise CellError(_number_lost_message(label))
+    text = cell_text(value).lstrip("'")
+    if _SCIENTIFIC.match(text):
+        raise CellError(_number_lost_message(label))
+    return text
+
+
+@lru_cache(maxsize=200_000)
+def _keys(name: str) -> tuple[str, str]:
+    return name_keys(name)
+
+
+_VILLAGE_SUFFIXES = ("村民委员会", "居民委员会", "委员会", "村委会", "居委会")
+
+
+def _village_key(name: str) -> str:
+    """Compare village names loosely: “东山村”, “东山村委会” and “东山村村民委员会” are one."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+    for suffix in _VILLAGE_SUFFIXES:
+        if s.endswith(suffix) and len(s) > len(suffix):
+            s = s[: -len(suffix)]
+            break
+    if s.endswith("村") and len(s) > 1:
+        s = s[:-1]
+    return s
+
+
+@dataclass
+class _Village:
+    code: str
+    name: str
+    is_active: bool
+
+
+def _text_reader(column: Column, read=_text):
+    header, limit, required = column.header, column.max_length, column.required
+
+    def reader(raw):
+        text = read(raw)
+        if required and not text:
+            raise CellError(f"{header}不能为空")
+        if limit and len(text) > limit:
+            raise CellError(f"{header}不能超过{limit}个字，实际为{len(text)}个字")
+        return text
+
+    return reader
+
+
+def _read_phone(raw) -> str:
+    text = cell_text(raw)
+    if not _PHONE.match(text):
+        raise CellError(f"联系电话“{text}”含有无效字符，只能填写数字、空格、-、()，多个号码用、分隔")
+    return text
+
+
+def _read_date(raw):
+    kind = type(raw)
+    if kind is dt.date:
+        return raw
+    if kind is dt.datetime:
+        return raw.date()
+    try:
+        return cell_date(raw)
+    except CellError as exc:
+        raise CellError(f"{exc}。{_DATE_HELP}") from None
+
+
+def _choice_reader(column: Column):
+    accepted = {k: str(v) for k, v in _CHOICE_PARSERS[column.key].items()}
+    exact = {label: str(value) for value, label in column.values.items()}  # the common case
+    blank = _KEEP if column.key in _DEFAULTED else ""
+    allowed = "、".join(column.values.values())
+
+    def reader(raw):
+        if type(raw) is str:
+            value = exact.get(raw)
+            if value is not None:
+                return value
+        text = cell_text(raw)
+        if not text:
+            return blank
+        value = accepted.get(_choice_key(text))
+        if value is None:
+            raise CellError(f"“{text}”不是有效的{column.header}，可填：{allowed}")
+        return value
+
+    return reader
+
+
+def _read_grade(raw):
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and raw in (1, 2, 3, 4):
+        return int(raw)
+    text = cell_text(raw)
+    if not text:
+        return None
+    value = _GRADE_INPUT.get(_choice_key(text))
+    if value is None:
+        raise CellError(f"“{text}”不是有效的残疾等级，可填：一级、二级、三级、四级（或1、2、3、4）")
+    return value
+
+
+def _reader(column: Column):
+    if column.kind == "date":
+        return _read_date
+    if column.kind == "choice":
+        return _choice_reader(column)
+    if column.kind == "grade":
+        return _read_grade
+    if column.kind == "phone":
+        return _text_reader(column, _read_phone)
+    if column.kind == "code":
+        return _text_reader(column, lambda raw: _long_code(raw, column.header))
+    return _text_reader(column)
+
+
+class _Parser:
+    """Turns one row into ({attname: value} for the columns the file has, the parsed ID number,
+    [(column, message)]). Each column's reader is chosen once, not per cell."""
+
+    def __init__(self, headers, cmap, villages: dict[str, _Village], today: dt.date):
+        self.index = cmap.index
+        self.col = {k: headers[i] for k, i in cmap.index.items()}
+        self.villages = villages
+        self.today = today
+        by_name: dict[str, list[_Village]] = {}
+        for v in villages.values():
+            by_name.setdefault(_village_key(v.name), []).append(v)
+        self.by_name = by_name
+        self.id_index = cmap.index["id_number"]
+        self.steps = [
+            (key, i, _reader(COLUMN_BY_KEY[key]), self.column(key))
+            for key, i in cmap.index.items()
+            if key != "id_number" and not key.startswith("village_")
+        ]
+        self.code_index = cmap.index.get("village_code")
+        self.name_index = cmap.index.get("village_name")
+        self.has_village = self.code_index is not None or self.name_index is not None
+
+    def column(self, key: str) -> str:
+        return self.col.get(key) or COLUMN_BY_KEY[key].header
+
+    def parse(self, values: list):
+        out: dict = {}
+        errors: list[tuple[str, str]] = []
+        width = len(values)
+        ident = None
+        try:
+            ident = self.id_number(values[self.id_index] if self.id_index < width else None)
+            out["id_number"] = ident.number
+        except CellError as exc:
+            errors.append((self.column("id_number"), str(exc)))
+        for key, i, read, column in self.steps:
+            try:
+                value = read(values[i] if i < width else None)
+            except CellError as exc:
+                errors.append((column, str(exc)))
+                continue
+            if value is not _KEEP:
+                out[key] = value
+        if self.has_village:
+            try:
+                out["village_id"] = self.village(values, width)
+            except _RowError as exc:
+                errors.append((exc.column, exc.message))
+        if not errors:
+            self.consistency(out, ident, errors)
+        return out, ident, errors
+
+    def id_number(self, raw) -> idcard.IdNumber:
+        text = _long_code(raw, "身份证号")
+        if "*" in text:
+            raise CellError(
+                "身份证号已做脱敏处理（含*号），无法导入。请使用完整的身份证号（导出时勾选“完整身份证号”）"
+            )
+        try:
+            return idcard.parse_id_number(text, today=self.today)
+        except idcard.InvalidIdNumber as exc:
+            raise CellError(str(exc)) from None
+
+    def village(self, values, width) -> str:
+        code = name = ""
+        if self.code_index is not None and self.code_index < width:
+            code = cell_text(values[self.code_index])
+        if self.name_index is not None and self.name_index < width:
+            name = _text(values[self.name_index])
+        if code:
+            village = self.villages.get(code)
+            if village is None:
+                if not (len(code) == 12 and code.isdigit()):
+                    raise _RowError(self.column("village_code"), f"村(居)区划代码“{code}”应为12位数字")
+                raise _RowError(
+                    self.column("village_code"), f"村(居)区划代码 {code} 不存在，或不在您的管辖范围内"
+                )
+            if name and name != village.name and _village_key(name) != _village_key(village.name):
+                raise _RowError(
+                    self.column("village_name"),
+                    f"村(居)委会“{name}”与区划代码 {code}（{village.name}）不一致，请核对",
+                )
+            return village.code
+        if name:
+            found = self.by_name.get(_village_key(name), [])
+            if len(found) == 1:
+                return found[0].code
+            if not found:
+                raise _RowError(
+                    self.column("village_name"),
+                    f"在您的管辖范围内找不到村(居)委会“{name}”，请填写村(居)区划代码",
+                )
+            raise _RowError(
+                self.column("village_name"),
+                f"您的管辖范围内有{len(found)}个名为“{name}”的村(居)委会，请填写村(居)区划代码",
+            )
+        column = self.column("village_code" if self.code_index is not None else "village_name")
+        raise _RowError(
+            column, "村(居)区划代码和村(居)委会不能都为空（如使用了合并单元格，请取消合并并在每一行填写）"
+        )
+
+    def consistency(self, out: dict, ident, errors: list) -> None:
+        birth = ident.birth_date
+        applied, since, until = out.get("applied_on"), out.get("supported_since"), out.get("terminated_on")
+        for key, day in (("applied_on", applied), ("supported_since", since), ("terminated_on", until)):
+            if day and day < birth:
+                errors.append(
+                    (self.column(key), f"{COLUMN_BY_KEY[key].header}早于出生日期（{birth.isoformat()}）")
+                )
+        if applied and applied > self.today:
+            errors.append((self.column("applied_on"), f"申请日期“{applied.isoformat()}”晚于今天"))
+        if since and until and until < since:
+            errors.append((self.column("terminated_on"), "终止日期早于供养开始日期"))
+        status = out.get("status")
+        if until and status is not None and status != PersonStatus.TERMINATED:
+            errors.append(
+                (self.column("status"), f"填写了终止日期，状态应为“已终止”，实际为“{STATUS_LABELS[status]}”")
+            )
+        if out.get("disability_grade") and "disability_kind" in out and not out["disability_kind"]:
+            errors.append((self.column("disability_kind"), "填写了残疾等级，但未填写残疾类别"))
+
+
+_KEEP = object()  # a blank cell that leaves the stored value alone
+
+
+# ---- the import -------------------------------------------------------------------------------
+
+
+def _header(table) -> tuple[list[str], object, Iterator[tuple[int, list]]]:
+    """Find the header: the table's header row, continued by the next rows while the required
+    columns are missing (a merged group title above the column names), and by a following
+    row of column names (two-row headers where a merged cell spans a group of columns)."""
+    headers, rows = list(table.headers), table.rows
+    required = [c.key for c in COLUMNS if c.required]
+    first_error = None
+    for _attempt in range(6):
+        try:
+            cmap = map_columns(headers, _SPEC, required=required)
+            break
+        except TableError as exc:
+            first_error = first_error or exc
+            nxt = next(rows, None)
+            if nxt is None:
+                raise first_error from None
+            headers = _combine(headers, nxt[1])
+    else:
+        raise first_error
+    peek = next(rows, None)
+    if peek is not None:
+        known = sum(1 for v in peek[1] if isinstance(v, str) and normalize_header(v) in _KNOWN_HEADERS)
+        if known >= 2:
+            headers = _combine(headers, peek[1])
+            cmap = map_columns(headers, _SPEC, required=required)
+        else:
+            rows = itertools.chain([peek], rows)
+    if "village_code" not in cmap.index and "village_name" not in cmap.index:
+        raise TableError("缺少必填列：“村(居)区划代码”（或“村(居)委会”）。请使用系统提供的模板。")
+    return headers, cmap, rows
+
+
+def _combine(top: list, below: list) -> list[str]:
+    n = max(len(top), len(below))
+    out = []
+    for i in range(n):
+        lower = cell_text(below[i]) if i < len(below) else ""
+        upper = top[i] if i < len(top) else ""
+        out.append(lower or upper or "")
+    return out
+
+
+def _scope_prefix(actor, region: Region | None) -> str:
+    if region is not None:
+        if actor is not None and not in_scope(actor, region.code):
+            raise PermissionDenied(_("This region is outside your area."))
+        return region.prefix
+    if actor is None:
+        return ""
+    prefix = user_prefix(actor)
+    if prefix is None:
+        raise PermissionDenied(_("Your account is not bound to a region."))
+    return prefix
+
+
+def _villages(prefix: str) -> dict[str, _Village]:
+    qs = Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=prefix)
+    return {
+        code: _Village(code, name, active)
+        for code, name, active in qs.values_list("code", "name", "is_active")
+    }
+
+
+def ledger_import(
+    *,
+    actor,
+    path,
+    filename: str | None = None,
+    region: Region | None = None,
+    commit: bool = False,
+    all_or_nothing: bool = True,
+    progress: Callable | None = None,
+    source: dict | None = None,
+    today: dt.date | None = None,
+) -> LedgerReport:
+    """Check (commit=False) or import a ledger file; see the module docstring for the rules.
+
+    `region` narrows the area the file may touch (default: the actor's area; everything for a
+    system import without an actor). `source` goes into each person's audit entry (which
+    import, which file). Raises TableError when the file as a whole cannot be read.
+    """
+    today = today or timezone.localdate()
+    if actor is not None and not actor.can(Cap.IMPORT_PERSONS):
+        raise PermissionDenied(_("Your role does not allow this."))
+    prefix = _scope_prefix(actor, region)
+    table = open_table(path, filename)
+    headers, cmap, rows = _header(table)
+    report = LedgerReport(ignored_columns=cmap.unknown)
+    parser = _Parser(headers, cmap, _villages(prefix), today)
+    apply = _Apply(
+        actor=actor, prefix=prefix, report=report, parser=parser, source=source or {}, write=commit
+    )
+    total = table.total_rows or 0
+    first_row: dict[str, int] = {}
+    id_column = parser.column("id_number")
+    message = _("Writing rows") if commit else _("Checking rows")
+
+    def run():
+        batch: list = []
+        for number, values in rows:
+            report.rows += 1
+            out, ident, errors = parser.parse(values)
+            if ident is not None:
+                seen = first_row.setdefault(ident.number, number)
+                if seen != number:
+                    errors.append((id_column, f"身份证号 {ident.masked} 与第{seen}行重复"))
+            if errors:
+                for column, text in errors:
+                    report.error(number, column, text)
+                continue
+            batch.append((number, out, ident))
+            if len(batch) >= BATCH:
+                apply(batch, keep=not (all_or_nothing and report.errors))
+                batch = []
+                if progress:
+                    progress(report.rows, max(total, report.rows), message)
+        if batch:
+            apply(batch, keep=not (all_or_nothing and report.errors))
+
+    if commit:
+        with transaction.atomic():
+            run()
+            if all_or_nothing and report.errors:
+                transaction.set_rollback(True)
+            else:
+                report.duplicates = apply.finish()
+                report.committed = True
+    else:
+        run()
+    report.errors.sort(key=lambda e: e["row"])
+    report.skipped = len({e["row"] for e in report.errors})
+    if progress:
+        progress(report.rows, report.rows, message, force=True)
+    return report
+
+
+def _changes(person: Person, out: dict) -> dict:
+    """{attname: [before, after]} for the ledger fields that differ, plus the pinyin keys when
+    the name changes (the ID number is the key, so it and what derives from it never change)."""
+    changes = {}
+    for key, value in out.items():
+        before = getattr(person, key)
+        if before != value:
+            changes[key] = [before, value]
+    if "name" in changes:
+        full, initials = _keys(out["name"])
+        changes["name_pinyin"] = [person.name_pinyin, full]
+        changes["name_initials"] = [person.name_initials, initials]
+    return changes
+
+
+def _audit_changes(changes: dict) -> dict:
+    """The audit entry's before/after: the fields services.AUDITED_FIELDS names, values made
+    JSON-safe, and never a full ID number (see registry/services.py)."""
+    out = {}
+    for key, (before, after) in changes.items():
+        name = _AUDIT_NAME.get(key, key)
+        if name not in _AUDITED:
+            continue
+        if name == "id_number":
+            before, after = idcard.mask_id_number(before or "") or None, idcard.mask_id_number(after or "")
+        out[name] = [audit.jsonable(before), audit.jsonable(after)]
+    return out
+
+
+@dataclass(slots=True)
+class _Key:
+    """What services.duplicates_detect() reads of a person, without a model instance each."""
+
+    pk: int
+    name: str
+    name_pinyin: str
+    birth_date: dt.date
+    village_id: str
+
+
+class _Apply:
+    """Compares batches of valid rows with the database — one query per batch — and, when
+    writing, writes them: new persons in one bulk insert, changed ones with bulk_update, then
+    the batch's audit entries through audit.record_many."""
+
+    def __init__(self, *, actor, prefix, report, parser, source, write):
+        self.actor = actor if getattr(actor, "pk", None) else None
+        self.prefix = prefix
+        self.report = report
+        self.parser = parser
+        self.source = source
+        self.write = write
+        self.inserter = _PersonInserter(self.actor) if write else None
+        self.touched: list[_Key] = []  # new, renamed or moved persons, for the duplicate check
+
+    def __call__(self, batch, keep: bool):
+        report = self.report
+        numbers = [ident.number for _, _, ident in batch]
+        existing = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers)}
+        creates, updates, outside = [], [], []
+        for number, out, ident in batch:
+            person = existing.get(ident.number)
+            if person is None:
+                creates.append((number, out, ident))
+            elif not person.village_id.startswith(self.prefix):
+                outside.append((number, person.village_id))
+            else:
+                changes = _changes(person, out)
+                if changes:
+                    updates.append((number, person, changes))
+                else:
+                    report.unchanged += 1
+        if outside:
+            self.refuse(outside)
+        report.created += len(creates)
+        report.updated += len(updates)
+        if not self.write or not keep:
+            return  # a check, or an all-or-nothing import that already failed: only count
+        pending = self.create(creates) if creates else []
+        if updates:
+            pending += self.update(updates)
+        audit.record_many(pending)
+
+    def refuse(self, outside):
+        """Rows whose person is registered outside the importer's area: an error naming the
+        office to contact, as services.person_create does — nothing more about the person."""
+        villages = Region.objects.filter(code__in={code for _, code in outside}).select_related(
+            "parent__parent"
+        )
+        places = {}
+        for v in villages:
+            town = v.parent
+            county = town.parent if town else None
+            same_county = self.prefix and self.prefix[:6] == v.code[:6]
+            place = (
+                (town.name if same_county else f"{county.name if county else ''}{town.name}")
+                if town
+                else v.name
+            )
+            places[v.code] = place
+        for number, code in outside:
+            place = places.get(code, "")
+            self.report.error(
+                number,
+                self.parser.column("id_number"),
+                f"此身份证号的人员已在{place}登记，不在您的管辖范围内，不能在此导入；如需迁入，请联系{place}民政办",
+            )
+
+    def create(self, creates) -> list[audit.Pending]:
+        rows = []
+        for _number, out, ident in creates:
+            full, initials = _keys(out["name"])
+            row = {**_DEFAULTED, **out}
+            row["birth_date"] = ident.birth_date
+            row["sex"] = ident.sex
+            row["name_pinyin"] = full
+            row["name_initials"] = initials
+            row["id_reversed"] = reversed_id(ident.number)
+            rows.append(row)
+        pks = self.inserter.insert(rows)
+        actor, source, touched = self.actor, self.source, self.touched
+        pending = []
+        for (number, _out, ident), row, pk in zip(creates, rows, pks, strict=True):
+            touched.append(_Key(pk, row["name"], row["name_pinyin"], row["birth_date"], row["village_id"]))
+            # before/after of a new person: the values it was created with (empty ones left out)
+            changes = {
+                name: [None, v] for key, name in _CREATE_AUDIT_KEYS if (v := row.get(key)) not in _EMPTY
+            }
+            changes["id_number"] = [None, ident.masked]
+            pending.append(
+                audit.Pending(
+                    actor,
+                    "import",
+                    object_type=_PERSON_TYPE,
+                    object_id=str(pk),
+                    object_repr=row["name"],
+                    region_code=row["village_id"],
+                    changes=changes,
+                    extra={**source, "row": number, "created": True},
+                )
+            )
+        return pending
+
+    def update(self, updates) -> list[audit.Pending]:
+        now = timezone.now()
+        for _number, person, changes in updates:
+            for key, (_before, after) in changes.items():
+                setattr(person, key, after)
+            person.updated_at = now
+            if "name" in changes or "village_id" in changes:
+                self.touched.append(
+                    _Key(person.pk, person.name, person.name_pinyin, person.birth_date, person.village_id)
+                )
+        fields = sorted({k for _, _, changes in updates for k in changes} | {"updated_at"})
+        Person.objects.bulk_update([p for _, p, _ in updates], fields, batch_size=500)
+        return [
+            audit.Pending(
+                self.actor,
+                "import",
+                person,
+                changes=_audit_changes(changes),
+                extra={**self.source, "row": number, "created": False},
+            )
+            for number, person, changes in updates
+        ]
+
+    def finish(self) -> int:
+        """Queue probable duplicates among and against the persons this file created or
+        renamed (services.duplicates_detect), in the import's transaction."""
+        if not self.touched:
+            return 0
+        return len(duplicates_detect(self.touched))
+
+
+_PERSON_TYPE = Person._meta.label_lower
+_AUDITED = set(AUDITED_FIELDS)
+_CREATE_AUDIT_KEYS = [
+    (k, _AUDIT_NAME.get(k, k))
+    for k in LEDGER_FIELDS + DERIVED_FIELDS
+    if _AUDIT_NAME.get(k, k) in _AUDITED and k != "id_number"
+]
+_EMPTY = ("", None)
+
+
+class _PersonInserter:
+    """Insert new persons without the ORM's per-value overhead: COPY on PostgreSQL (with ids
+    taken from the table's sequence), one executemany on SQLite. The columns come from the
+    model, so a field added later is filled with its default; dates and timestamps go through
+    the backend's own adapters."""
+
+    def __init__(self, actor):
+        self.connection = connection = connections[router.db_for_write(Person)]
+        self.postgres = postgres = connection.vendor == "postgresql"
+        ops = connection.ops
+        now = timezone.now()
+        fields = [f for f in Person._meta.concrete_fields if not f.primary_key]
+        plan = []  # (attname, default, adapt)
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                default = now
+            elif f.attname == "created_by_id":
+                default = getattr(actor, "pk", None)
+            else:
+                default = f.get_default()
+            if isinstance(f, models.DateTimeField):
+                adapt = None if postgres else ops.adapt_datetimefield_value
+            elif isinstance(f, models.DateField):
+                adapt = None if postgres else ops.adapt_datefield_value
+            elif isinstance(f, models.CharField | models.TextField | models.IntegerField | models.ForeignKey):
+                adapt = None
+            else:
+                adapt = (lambda field: lambda v: field.get_db_prep_save(v, connection))(f)
+            if adapt is not None and default is not None:
+                default = adapt(default)
+            plan.append((f.attname, default, adapt))
+        self.plain = [(a, d) for a, d, adapt in plan if adapt is None]
+        self.adapted = [(i, a, adapt) for i, (a, _d, adapt) in enumerate(plan) if adapt is not None]
+        self.plan = plan
+        qn = ops.quote_name
+        self.table = qn(Person._meta.db_table)
+        pk = Person._meta.pk
+        self.columns = [f.column for f in fields]
+        if postgres:
+            self.columns.insert(0, pk.column)
+        self.column_sql = ", ".join(qn(c) for c in self.columns)
+        self.sequence = None
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [Person._meta.db_table, pk.column])
+                self.sequence = cursor.fetchone()[0]
+
+    def insert(self, rows: list[dict]) -> list[int]:
+        """Insert the rows; return their primary keys in order."""
+        plan = self.plan
+        tuples = []
+        for row in rows:
+            values = [row.get(attname, default) for attname, default, _adapt in plan]
+            for i, attname, adapt in self.adapted:
+                v = row.get(attname)
+                if v is not None:
+                    values[i] = adapt(v)
+            tuples.append(values)
+        with self.connection.cursor() as cursor:
+            if self.postgres:
+                cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, len(rows)])
+                pks = [r[0] for r in cursor.fetchall()]
+                with cursor.cursor.copy(f"COPY {self.table} ({self.column_sql}) FROM STDIN") as copy:
+                    for pk, values in zip(pks, tuples, strict=True):
+                        copy.write_row([pk, *values])
+                return pks
+            marks = ", ".join(["%s"] * len(plan))
+            cursor.executemany(f"INSERT INTO {self.table} ({self.column_sql}) VALUES ({marks})", tuples)
+        numbers = [row["id_number"] for row in rows]
+        found = dict(Person.objects.filter(id_number__in=numbers).values_list("id_number", "pk"))
+        return [found[n] for n in numbers]
+
+
+# ---- writing the layout -----------------------------------------------------------------------
+
+
+def _help_rows() -> list[list[str]]:
+    rows = []
+    for c in COLUMNS:
+        if c.kind == "choice" or c.kind == "grade":
+            allowed = "、".join(c.values.values())
+        elif c.kind == "date":
+            allowed = _DATE_HELP
+        elif c.kind == "id":
+            allowed = "18位数字，最后一位可以是X"
+        elif c.key == "village_code":
+            allowed = "12位数字"
+        else:
+            allowed = f"不超过{c.max_length}个字" if c.max_length else ""
+        required = "必填" if c.required else ("二选一" if c.key.startswith("village_") else "选填")
+        rows.append([c.header, required, c.help, allowed])
+    return rows
+
+
+_GENERAL_HELP = [
+    "每行一名人员，表头请勿修改；列的顺序可以调整，不认识的列会被忽略并在预览中列出。",
+    "以身份证号为准：系统中已有的人员会被更新，没有的会被新增；同一文件中同一身份证号只能出现一次。",
+    "文件中没有的列不会改动系统中的数据；某个单元格留空表示清空该项（民事行为能力、供养方式、状态除外）。",
+    "上传后先看预览：新增、修改、不变的人数和每个错误（行号、列名、原因），确认后再导入。",
+    "可选择“全部正确才导入”（有任何错误则不写入）或“只导入正确的行”（有错误的行跳过）。",
+]
+
+
+def write_ledger(
+    target,
+    rows: Iterable[list],
+    *,
+    villages: Iterable[tuple[str, str]] = (),
+    title: str | None = None,
+) -> int:
+    """Write the ledger layout with constant memory: sheet 1 the persons (`rows` in COLUMNS
+    order; dates as date objects), sheet 2 the explanation of each column, sheet 3 the village
+    codes of the area (code, name). Returns the number of person rows written."""
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
+    sheet = workbook.add_worksheet("台账")
+    head = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
+    text = workbook.add_format({"num_format": "@"})
+    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    r = 0
+    if title:
+        sheet.merge_range(
+            0, 0, 0, len(COLUMNS) - 1, title, workbook.add_format({"bold": True, "font_size": 14})
+        )
+        r = 1
+    for c, column in enumerate(COLUMNS):
+        fmt = text if column.kind in ("id", "code", "phone") else (date if column.kind == "date" else None)
+        sheet.set_column(c, c, column.width, fmt)
+    for c, column in enumerate(COLUMNS):
+        sheet.write_string(r, c, column.header, head)
+    header_row = r
+    sheet.freeze_panes(r + 1, 2)
+    for c, column in enumerate(COLUMNS):
+        if column.values:
+            sheet.data_validation(
+                header_row + 1,
+                c,
+                header_row + 100000,
+                c,
+                {
+                    "validate": "list",
+                    "source": list(column.values.values()),
+                    "error_type": "warning",
+                    "error_message": "请从下拉列表中选择：" + "、".join(column.values.values()),
+                },
+            )
+    count = 0
+    for values in rows:
+        r += 1
+        count += 1
+        for c, v in enumerate(values):
+            if v is None or v == "":
+                continue
+            kind = COLUMNS[c].kind
+            if kind == "date":
+                sheet.write_datetime(r, c, dt.datetime.combine(v, dt.time()), date)
+            elif kind in ("id", "code", "phone"):
+                sheet.write_string(r, c, str(v), text)
+            else:
+                sheet.write_string(r, c, str(v))
+
+    guide = workbook.add_worksheet("填写说明")
+    guide.set_column(0, 0, 18)
+    guide.set_column(1, 1, 8)
+    guide.set_column(2, 2, 70, workbook.add_format({"text_wrap": True, "valign": "top"}))
+    guide.set_column(3, 3, 40, workbook.add_format({"text_wrap": True, "valign": "top"}))
+    guide.write_row(0, 0, ["列名", "是否必填", "填写说明", "可填的值"], head)
+    for i, row in enumerate(_help_rows(), start=1):
+        guide.write_row(i, 0, row)
+    n = len(COLUMNS) + 2
+    guide.write_string(n, 0, "总体说明", workbook.add_format({"bold": True}))
+    for i, line in enumerate(_GENERAL_HELP, start=n + 1):
+        guide.write_string(i, 0, f"{i - n}. {line}")
+
+    codes = workbook.add_worksheet("区划代码")
+    codes.set_column(0, 0, 16, text)
+    codes.set_column(1, 1, 20)
+    codes.write_row(0, 0, ["村(居)区划代码", "村(居)委会"], head)
+    for i, (code, name) in enumerate(villages, start=1):
+        codes.write_string(i, 0, code, text)
+        codes.write_string(i, 1, name)
+    workbook.close()
+    return count
+
+
+def ledger_template(target, *, actor=None, region: Region | None = None) -> None:
+    """The empty template, with the village codes of the actor's (or the region's) area."""
+    prefix = _scope_prefix(actor, region)
+    villages = sorted((v.code, v.name) for v in _villages(prefix).values() if v.is_active)
+    write_ledger(target, [], villages=villages)
+
+
+def _person_row(p: Person, full_ids: bool) -> list:
+    return [
+        p.name,
+        p.id_number if full_ids else idcard.mask_id_number(p.id_number),
+        p.phone,
+        p.village.name,
+        p.village_id,
+        p.address,
+        DISABILITY_LABELS.get(p.disability_kind, ""),
+        GRADE_LABELS.get(p.disability_grade, ""),
+        p.disability_certificate,
+        CAPACITY_LABELS.get(p.civil_capacity, ""),
+        p.civil_capacity_basis,
+        MARITAL_LABELS.get(p.marital_status, ""),
+        PLACEMENT_LABELS.get(p.placement, ""),
+        STATUS_LABELS.get(p.status, ""),
+        p.applied_on,
+        p.supported_since,
+        p.terminated_on,
+        p.notes,
+    ]
+
+
+def ledger_export(
+    *, actor, target, region: Region | None = None, full_ids: bool = False, status: str = ""
+) -> int:
+    """Write the ledger of `region` (default: the actor's whole area) in the import layout,
+    read through the actor's area scope. ID numbers are masked unless `full_ids`, which needs
+    Cap.VIEW_FULL_ID. Every export is logged (action "export"). `actor=None` is the command
+    line run by the server operator: it reads everything, but full ID numbers need an actor.
+    Returns the number of persons written."""
+    if actor is None:
+        if full_ids:
+            raise PermissionDenied("导出完整身份证号须指定操作人（--actor），以便记入审计日志")
+        qs = Person.objects.all()
+    else:
+        if not actor.can(Cap.EXPORT_PERSONS):
+            raise PermissionDenied(_("Your role does not allow this."))
+        if full_ids and not actor.can(Cap.VIEW_FULL_ID):
+            raise PermissionDenied(_("Your role does not allow full ID numbers."))
+        region = region or actor.region
+        if region is None or not in_scope(actor, region.code):
+            raise PermissionDenied(_("This region is outside your area."))
+        qs = scoped(Person, actor)
+    prefix = region.prefix if region else ""
+    qs = (
+        qs.filter(village__pk__startswith=prefix)
+        .select_related("village")
+        .order_by("village_id", "name", "pk")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    villages = sorted((v.code, v.name) for v in _villages(prefix).values() if v.is_active)
+    place = region.name if region else ""
+    title = f"{place}特困人员台账（导出于 {timezone.localdate().isoformat()}）"
+    rows = (_person_row(p, full_ids) for p in qs.iterator(chunk_size=BATCH))
+    count = write_ledger(target, rows, villages=villages, title=title)
+    audit.record(
+        actor,
+        "export",
+        None,
+        object_type="registry.person",
+        object_repr=f"特困人员台账：{place or '全部'}",
+        region_code=region.code if region else "",
+        extra={"rows": count, "full_ids": full_ids, "status": status, "format": "xlsx"},
+    )
+    return count
+
+
+# ---- import records (the pages and jobs) -------------------------------------------------------
+
+
+def import_upload(*, actor, uploaded_file, mode: str) -> LedgerImport:
+    """Keep the uploaded original and open an import record for it."""
+    if not actor.can(Cap.IMPORT_PERSONS):
+        raise PermissionDenied(_("Your role does not allow this."))
+    upload = upload_store(actor=actor, region=actor.region, uploaded_file=uploaded_file, kind=UPLOAD_KIND)
+    return LedgerImport.objects.create(upload=upload, region=actor.region, mode=mode, created_by=actor)
+
+
+def import_count_rows(record: LedgerImport) -> int:
+    """Rows in the file (from the sheet's dimensions), to decide between inline and background.
+    Raises TableError for an unreadable file, and records the failure."""
+    try:
+        table = open_table(record.upload.file.path, record.upload.original_name)
+    except TableError as exc:
+        _fail(record, str(exc))
+        raise
+    return table.total_rows or 0
+
+
+def _fail(record: LedgerImport, message: str):
+    record.status = LedgerImport.Status.FAILED
+    record.report = {"file_error": message}
+    record.save(update_fields=["status", "report"])
+
+
+def _store(record: LedgerImport, report: LedgerReport, status: str, **more):
+    record.status = status
+    record.rows, record.created, record.updated = report.rows, report.created, report.updated
+    record.unchanged, record.error_count = report.unchanged, len(report.errors)
+    record.report = report.stored()
+    for k, v in more.items():
+        setattr(record, k, v)
+    record.save()
+
+
+def _run(record: LedgerImport, **kwargs) -> LedgerReport:
+    source = {"ledger_import": record.pk, "file": record.upload.original_name}
+    return ledger_import(
+        actor=record.created_by,
+        path=record.upload.file.path,
+        filename=record.upload.original_name,
+        region=record.region,
+        source=source,
+        **kwargs,
+    )
+
+
+def import_check(record: LedgerImport, progress=None) -> LedgerReport | None:
+    """The preview: read and check every row, count new/changed/unchanged, write nothing.
+    Returns the full report, or None when the file cannot be read (the record says why)."""
+    try:
+        report = _run(record, commit=False, progress=progress)
+    except TableError as exc:
+        _fail(record, str(exc))
+        return None
+    except Exception:
+        _fail(record, _("The check failed. Please try again or ask an administrator."))
+        raise
+    _store(record, report, LedgerImport.Status.CHECKED)
+    return report
+
+
+def import_begin_commit(record: LedgerImport, *, actor, mode: str) -> bool:
+    """Claim a checked import for committing (a second click, or a second tab, gets False)."""
+    if record.created_by_id != actor.pk:
+        raise PermissionDenied(_("Only the person who uploaded the file can import it."))
+    claimed = LedgerImport.objects.filter(pk=record.pk, status=LedgerImport.Status.CHECKED).update(
+        status=LedgerImport.Status.COMMITTING, mode=mode
+    )
+    if claimed:
+        record.status, record.mode = LedgerImport.Status.COMMITTING, mode
+    return bool(claimed)
+
+
+def import_commit(record: LedgerImport, progress=None) -> LedgerReport | None:
+    """Write the file in one transaction, after import_begin_commit claimed the record, and log
+    the import itself. Returns the full report, or None when the file cannot be read."""
+    all_or_nothing = record.mode == LedgerImport.Mode.ALL_OR_NOTHING
+    try:
+        report = _run(record, commit=True, all_or_nothing=all_or_nothing, progress=progress)
+    except TableError as exc:
+        _fail(record, str(exc))
+        return None
+    except Exception:
+        _fail(record, _("The import failed; nothing was written. Please try again or ask an administrator."))
+        raise
+    status = LedgerImport.Status.DONE if report.committed else LedgerImport.Status.REJECTED
+    with transaction.atomic():
+        _store(record, report, status, committed_at=timezone.now() if report.committed else None)
+        audit.record(
+            record.created_by,
+            "import",
+            record,
+            extra={
+                "file": record.upload.original_name,
+                "mode": record.mode,
+                "rows": report.rows,
+                "created": report.created if report.committed else 0,
+                "updated": report.updated if report.committed else 0,
+                "errors": len(report.errors),
+            },
+        )
+    return report
+
+
+__all__ = [
+    "COLUMNS",
+    "HEADERS",
+    "LedgerReport",
+    "TableError",
+    "import_begin_commit",
+    "import_check",
+    "import_commit",
+    "import_count_rows",
+    "import_upload",
+    "ledger_export",
+    "ledger_import",
+    "ledger_template",
+    "write_ledger",
+]
