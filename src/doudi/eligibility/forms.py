@@ -11,7 +11,8 @@ from doudi.registry.rules import RELATION_LABELS
 from . import rules
 from .models import ApplicantKind, PolicySetting
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO format: a type=date input shows nothing for a localised value such as 2026/11/28.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -218,9 +219,7 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, label in SELF_CARE_ITEMS.items():
-            self.fields[key] = forms.ChoiceField(
-                label=f"{label}（{_('unaided')}）", choices=YES_NO, widget=forms.RadioSelect
-            )
+            self.fields[key] = forms.ChoiceField(label=label, choices=YES_NO, widget=forms.RadioSelect)
 
     @property
     def item_fields(self):

@@ -62,7 +62,8 @@ def worklist(user, *, kind: str = "", stage: str = "", today: dt.date | None = N
     items = []
     for case in open_cases(user, kind=kind, stage=stage):
         step = case.open_steps[0] if case.open_steps else None
-        overdue = bool(step and step.due_on and step.due_on < today)
+        # A publication past its last day has ended (it waits to be closed); it is not late.
+        overdue = bool(step and step.due_on and step.due_on < today and step.code != "publication")
         waiting = ""
         if step is None:
             waiting = "accept" if case.stage == Stage.APPLIED else "publish"

@@ -342,7 +342,7 @@ def _available(request, case):
 def _case_context(request, case):
     case.open_publication = case.steps.filter(code="publication", done_on__isnull=True).first()
     proposal = None
-    if case.kind == CaseKind.APPLICATION and case.facts.get("birth_date"):
+    if case.kind == CaseKind.APPLICATION and case.is_open and case.facts.get("birth_date"):
         try:
             proposal = evaluate_eligibility(case.facts, case.policy_version, dt.date.today())
         except (ValueError, TypeError):
@@ -350,7 +350,8 @@ def _case_context(request, case):
     today = dt.date.today()
     steps = list(case.steps.all())
     for s in steps:
-        s.overdue = bool(s.done_on is None and s.due_on and s.due_on < today)
+        s.overdue = bool(s.done_on is None and s.due_on and s.due_on < today and s.code != "publication")
+        s.ended = bool(s.done_on is None and s.code == "publication" and s.due_on < today)
     plan = _plan(case)
     cal = calendar()
     uncovered = cal.uncovered_years(case.received_on, plan[-1].due or plan[-1].start) if plan else []
