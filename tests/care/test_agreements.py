@@ -249,3 +249,16 @@ def test_a_county_template_replaces_the_default_and_a_broken_one_is_refused(care
         "/care/agreement-templates/", {"file": SimpleUploadedFile("b.docx", buf.getvalue())}
     )
     assert "模板无法生成协议" in response.content.decode()
+
+
+def test_a_second_agreement_beside_an_open_one_is_refused(care, world, f, login):
+    with pytest.raises(ValidationError, match="already has an agreement|已有"):
+        services.agreement_create(actor=world.users.town1, guardianship=care.g1, **f.terms())
+    page = login(world.users.town1).get(f"/care/persons/{care.p1.pk}/guardianship/").content.decode()
+    assert 'id="open-agreement"' in page and 'id="new-agreement"' not in page
+
+
+def test_no_confirm_button_when_nobody_can_be_proposed(world, login, f):
+    ward = f.person(world.v1, "孤老汉")
+    page = login(world.users.town1).get(f"/care/persons/{ward.pk}/guardianship/").content.decode()
+    assert 'id="confirm-guardian"' not in page

@@ -91,7 +91,7 @@ def test_replacement_through_the_pages(care, world, login):
     response = clerk.post(f"/care/replacements/{case.pk}/", {"decision": "approve", "note": ""})
     assert response["Location"] == f"/care/persons/{care.p1.pk}/guardianship/"
     page = clerk.get(response["Location"]).content.decode()
-    assert 'id="proposal"' in page and 'id="confirm-form"' in page  # determination is open again
+    assert 'id="proposal"' in page and 'id="add-candidate"' in page  # determination is open again
     assert "已死亡" in page  # the deceased guardian is passed over
     assert Agreement.objects.get(pk=care.a1.pk).status == "ended"
     # everyone in the area sees the full history

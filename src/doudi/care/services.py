@@ -455,6 +455,21 @@ def _clean_terms(terms: dict) -> dict:
     return {**terms, "duties": duties}
 
 
+OPEN_AGREEMENT = (
+    Agreement.Status.DRAFT,
+    Agreement.Status.GENERATED,
+    Agreement.Status.SIGNED,
+    Agreement.Status.ACTIVE,
+)
+
+
+def open_agreement(guardianship: Guardianship) -> Agreement | None:
+    """The agreement of this guardianship that is being prepared or is in force, if any."""
+    return (
+        Agreement.objects.filter(guardianship=guardianship, status__in=OPEN_AGREEMENT).order_by("-pk").first()
+    )
+
+
 def agreement_create(
     *, actor, guardianship: Guardianship, renewal_of: Agreement | None = None, **terms
 ) -> Agreement:
@@ -465,6 +480,13 @@ def agreement_create(
     if guardianship.status != Guardianship.Status.ACTIVE:
         raise ValidationError(_("Agreements can only be made for the current guardian."))
     terms = _clean_terms(terms)
+    if renewal_of is None and open_agreement(guardianship) is not None:
+        raise ValidationError(
+            _(
+                "This guardian already has an agreement in preparation or in force. "
+                "Continue with that one, or renew it from its page."
+            )
+        )
     agreement = Agreement(
         person=person,
         guardianship=guardianship,

@@ -115,6 +115,7 @@ def person(request, person_id):
         "can_edit": permissions.can_edit(user),
         "can_replace": permissions.can_start_replacement(user),
         "category_II": GuardianCategory.II,
+        "open_agreement": services.open_agreement(current) if current else None,
     }
     return render(request, "care/person.html", context)
 
