@@ -94,6 +94,15 @@ def test_all_or_nothing_preview_offers_to_import_only_the_correct_rows(world, lo
     assert Person.objects.get().name == "张三"
 
 
+def test_probable_duplicates_are_announced(world, login, tmp_path, register):
+    register(world.users.county, world.v1, "张三", birth=dt.date(1950, 3, 1), seq=11)
+    client = login(world.users.county)
+    upload(client, write_file(tmp_path / "l.xlsx", [row("章三", idn(13), world.v1)]))
+    record = LedgerImport.objects.get()
+    page = body(client.post(f"/ledger/imports/{record.pk}/commit/", follow=True))
+    assert record.pk and 'href="/persons/duplicates/"' in page
+
+
 def test_a_second_commit_is_refused(world, login, tmp_path):
     client = login(world.users.town1)
     upload(client, write_file(tmp_path / "l.xlsx", [row("张三", idn(11), world.v1)]))

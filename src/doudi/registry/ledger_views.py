@@ -147,6 +147,7 @@ def ledger_import_detail(request, pk):
         "can_commit": record.status == LedgerImport.Status.CHECKED
         and record.created_by_id == request.user.pk,
         "can_download": request.user.can(Cap.VIEW_FULL_ID),
+        "can_merge": request.user.can(Cap.MERGE_PERSONS),
     }
     template = (
         "registry/ledger_import_status.html"
