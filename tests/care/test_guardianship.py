@@ -46,10 +46,10 @@ def test_category_II_guardian_cannot_be_confirmed_without_consent(world, f):
     f.candidate(ward, CandidateKind.VILLAGE_COMMITTEE, "东山村民委员会")
     p = services.person_proposal(ward)
     assert p.candidate == nephew and p.proposal.category == "II" and p.awaiting_consent
-    with pytest.raises(ValidationError, match="consent"):
+    with pytest.raises(ValidationError, match="同意意见"):
         services.guardianship_confirm(actor=world.users.town1, person=ward)
     # choosing the nephew explicitly by agreement does not get round the consent either
-    with pytest.raises(ValidationError, match="consent"):
+    with pytest.raises(ValidationError, match="同意意见"):
         services.guardianship_confirm(
             actor=world.users.town1, person=ward, candidate=nephew, reason="本人意愿"
         )
@@ -90,9 +90,9 @@ def test_choice_by_agreement_needs_a_qualified_candidate_and_keeps_the_reason(wo
     f.candidate(ward, CandidateKind.SPOUSE, "王桂英")
     daughter = f.candidate(ward, CandidateKind.CHILD, "张小红", relation="长女")
     frail = f.candidate(ward, CandidateKind.SIBLING, "张老四", able=False, reason_unable="年老体弱")
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="说明理由"):
         services.guardianship_confirm(actor=world.users.town1, person=ward, candidate=daughter)
-    with pytest.raises(ValidationError, match="not qualified"):
+    with pytest.raises(ValidationError, match="不具备担任监护人的条件"):
         services.guardianship_confirm(actor=world.users.town1, person=ward, candidate=frail, reason="协商")
     g = services.guardianship_confirm(
         actor=world.users.town1, person=ward, candidate=daughter, reason="配偶与长女协商一致，由长女照顾"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doudi.care.rules import SELF_CARE_ITEMS, self_care_level
@@ -236,6 +237,7 @@ def _plan(case):
     )
 
 
+# Titles are lazy: this table is built at import time, before any user's language is active.
 ACTIONS = {
     # action: (allowed stages, kinds, capability, form class, title)
     "accept": (
@@ -243,84 +245,84 @@ ACTIONS = {
         (CaseKind.APPLICATION,),
         Cap.EDIT_PERSONS,
         forms.DateForm,
-        _("Accept (受理)"),
+        gettext_lazy("Accept (受理)"),
     ),
     "not_accept": (
         (Stage.APPLIED,),
         (CaseKind.APPLICATION,),
         Cap.EDIT_PERSONS,
         forms.NotAcceptForm,
-        _("Do not accept"),
+        gettext_lazy("Do not accept"),
     ),
     "facts": (
         (Stage.APPLIED, Stage.REVIEW, Stage.RECHECK),
         (CaseKind.APPLICATION,),
         Cap.EDIT_PERSONS,
         None,
-        _("Change the facts"),
+        gettext_lazy("Change the facts"),
     ),
     "review": (
         (Stage.REVIEW,),
         (CaseKind.APPLICATION,),
         Cap.EDIT_PERSONS,
         forms.ReviewForm,
-        _("Township review"),
+        gettext_lazy("Township review"),
     ),
     "publish": (
         (Stage.PUBLICATION,),
         tuple(CaseKind.values),
         Cap.EDIT_PERSONS,
         forms.DateForm,
-        _("Start the publication"),
+        gettext_lazy("Start the publication"),
     ),
     "objection": (
         (Stage.PUBLICATION,),
         tuple(CaseKind.values),
         Cap.EDIT_PERSONS,
         forms.ObjectionForm,
-        _("Record an objection"),
+        gettext_lazy("Record an objection"),
     ),
     "resolve": (
         (Stage.RECHECK,),
         tuple(CaseKind.values),
         Cap.EDIT_PERSONS,
         forms.ResolveForm,
-        _("Re-check result"),
+        gettext_lazy("Re-check result"),
     ),
     "close": (
         (Stage.PUBLICATION,),
         tuple(CaseKind.values),
         Cap.EDIT_PERSONS,
         forms.DateForm,
-        _("End the publication"),
+        gettext_lazy("End the publication"),
     ),
     "decide": (
         (Stage.COUNTY,),
         tuple(CaseKind.values),
         Cap.CONFIRM_ELIGIBILITY,
         forms.DecideForm,
-        _("County decision"),
+        gettext_lazy("County decision"),
     ),
     "notice": (
         (Stage.NOTICE,),
         tuple(CaseKind.values),
         Cap.EDIT_PERSONS,
         forms.DateForm,
-        _("Issue the written notice"),
+        gettext_lazy("Issue the written notice"),
     ),
     "verify": (
         (Stage.VERIFY,),
         (CaseKind.TERMINATION,),
         Cap.EDIT_PERSONS,
         forms.VerifyForm,
-        _("Verification"),
+        gettext_lazy("Verification"),
     ),
     "document": (
         tuple(Stage.values),
         tuple(CaseKind.values),
         Cap.EDIT_PERSONS,
         forms.DocumentForm,
-        _("Add a document"),
+        gettext_lazy("Add a document"),
     ),
 }
 
