@@ -11,7 +11,9 @@ measures, in the same run:
       clock from start to exit (Python and Django start-up included);
 
 and prints one JSON line per database: database, rows, floor_s, import_s, rows_per_s, ratio (b/a)
-and peak_mb (the import process's peak resident set, from wait4's rusage).
+and peak_mb (the import process's peak resident set, from wait4's rusage); also check_s (the same
+command without --commit: the preview a clerk sees) and reimport_s (the same file committed again,
+which changes nothing).
 
 Databases: a temporary SQLite file, and a database created on the PostgreSQL server named by
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) as doudi_bench_<pid>, dropped
@@ -95,11 +97,11 @@ def doudi(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def timed_import(env: dict, ledger: Path) -> tuple[float, float, dict]:
+def timed_import(env: dict, ledger: Path, *options: str) -> tuple[float, float, dict]:
     """Run the import as a child process; (wall seconds, peak RSS in MB, its JSON summary)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "doudi", "import-persons", str(ledger), "--commit"],
+        [sys.executable, "-m", "doudi", "import-persons", str(ledger), *options],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -121,10 +123,13 @@ def run_one(database: str, url: str, workdir: Path, region_csv: Path, ledger: Pa
     doudi(env, "migrate", "--noinput")
     doudi(env, "import-regions", str(region_csv))
     floor_s, count = floor(ledger)
-    import_s, peak_mb, summary = timed_import(env, ledger)
     assert count == rows, (count, rows)
+    check_s, _peak, _summary = timed_import(env, ledger)  # the preview: read and check, write nothing
+    import_s, peak_mb, summary = timed_import(env, ledger, "--commit")
     if summary["created"] != rows or summary["errors"]:
         raise SystemExit(f"unexpected import result: { {k: v for k, v in summary.items() if k != 'errors'} }")
+    reimport_s, _peak, again = timed_import(env, ledger, "--commit")  # the same file again: no change
+    assert again["unchanged"] == rows, again
     floor_after, _ = floor(ledger)  # the machine may be shared: the floor before and after
     floor_s = min(floor_s, floor_after)
     return {
@@ -135,6 +140,8 @@ def run_one(database: str, url: str, workdir: Path, region_csv: Path, ledger: Pa
         "rows_per_s": round(rows / import_s),
         "ratio": round(import_s / floor_s, 2),
         "peak_mb": round(peak_mb, 1),
+        "check_s": round(check_s, 3),
+        "reimport_s": round(reimport_s, 3),
     }
 
 
