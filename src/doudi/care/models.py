@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from doudi.core.models import Region, Upload
 from doudi.registry.models import Person
@@ -38,7 +39,7 @@ class GuardianCandidate(models.Model):
         Person, verbose_name=_("ward"), on_delete=models.CASCADE, related_name="guardian_candidates"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=CandidateKind.choices)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     relation = models.CharField(
         _("relation to the ward"), max_length=50, blank=True, help_text=_("For example: eldest son, niece.")
     )
@@ -125,7 +126,7 @@ class Guardianship(models.Model):
     history reads the same after the candidate row is edited."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("guardianship status", "Active")
         ENDED = "ended", _("Ended")
 
     person = models.ForeignKey(

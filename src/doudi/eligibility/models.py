@@ -4,6 +4,7 @@ their steps, objections and documents, decisions with their rule trace, self-car
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from doudi.care.rules import SelfCareLevel, SubsidyKind
 from doudi.core.models import Region, Upload
@@ -86,8 +87,8 @@ class Stage(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    OPEN = "", _("Open")
-    APPROVED = "approved", _("Approved")
+    OPEN = "", pgettext_lazy("case outcome", "Open")
+    APPROVED = "approved", pgettext_lazy("case outcome", "Approved")
     REFUSED = "refused", _("Refused")
     NOT_ACCEPTED = "not_accepted", _("Not accepted")
     TERMINATED = "terminated", _("Support terminated")
