@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/import_persons.py --rows 100000 [--databases sqlite,postgresql]
 
-Builds an .xlsx of N persons spread over a demo-sized county (12 townships, ~170 villages), then
+Builds an .xlsx of N persons spread over a demo-sized county (12 townships, 151 villages), then
 measures, in the same run:
 
   (a) the floor: python-calamine reading every row of the file (the fastest the file can be read;
