@@ -650,8 +650,10 @@ def _scope_prefix(actor, region: Region | None) -> str:
     return prefix
 
 
-def _villages(prefix: str) -> dict[str, _Village]:
-    qs = Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=prefix)
+def _villages(actor, prefix: str) -> dict[str, _Village]:
+    """The villages a file may name: the actor's area (through scoped()), narrowed to `prefix`."""
+    qs = scoped(Region, actor) if actor is not None else Region.objects.all()
+    qs = qs.filter(level=Region.Level.VILLAGE, code__startswith=prefix)
     return {
         code: _Village(code, name, active)
         for code, name, active in qs.values_list("code", "name", "is_active")
@@ -697,7 +699,7 @@ def ledger_import(
     table = open_table(path, filename)
     headers, cmap, rows = _header(table)
     report = LedgerReport(ignored_columns=cmap.unknown)
-    parser = _Parser(headers, cmap, _villages(prefix), today)
+    parser = _Parser(headers, cmap, _villages(actor, prefix), today)
     apply = _Apply(
         actor=actor, prefix=prefix, report=report, parser=parser, source=source or {}, write=commit
     )
@@ -1114,7 +1116,7 @@ def write_ledger(
 def ledger_template(target, *, actor=None, region: Region | None = None) -> None:
     """The empty template, with the village codes of the actor's (or the region's) area."""
     prefix = _scope_prefix(actor, region)
-    villages = sorted((v.code, v.name) for v in _villages(prefix).values() if v.is_active)
+    villages = sorted((v.code, v.name) for v in _villages(actor, prefix).values() if v.is_active)
     write_ledger(target, [], villages=villages)
 
 
@@ -1170,7 +1172,7 @@ def ledger_export(
     )
     if status:
         qs = qs.filter(status=status)
-    villages = sorted((v.code, v.name) for v in _villages(prefix).values() if v.is_active)
+    villages = sorted((v.code, v.name) for v in _villages(actor, prefix).values() if v.is_active)
     place = region.name if region else ""
     title = f"{place}特困人员台账（导出于 {timezone.localdate().isoformat()}）"
     rows = (_person_row(p, full_ids) for p in qs.iterator(chunk_size=BATCH))
