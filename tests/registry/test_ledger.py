@@ -275,6 +275,14 @@ def test_unknown_columns_are_ignored_and_reported(world, tmp_path):
     assert Person.objects.get().sex == "M"  # from the ID number, not the 性别 column
 
 
+def test_a_csv_file_in_gbk_works_too(world, tmp_path):
+    path = tmp_path / "l.csv"
+    text = f"姓名,身份证号,村(居)委会,供养方式\n张三,{idn(11)},青石社区,集中\n"
+    path.write_bytes(text.encode("gb18030"))
+    report = run(world, path, commit=True)
+    assert report.errors == [] and Person.objects.get().placement == "centralized"
+
+
 def test_loose_headers_match(world, tmp_path):
     headers = [" 姓 名 ", "身份证号码（18位）", "村（居）区划代码", "联系\n电话"]
     path = write_file(tmp_path / "h.xlsx", [["张三", idn(11), world.v1.code, "13800000001"]], headers=headers)
@@ -630,6 +638,14 @@ def test_full_id_numbers_need_the_right(world, tmp_path, people):
     sheet = CalamineWorkbook.from_path(str(tmp_path / "f.xlsx")).get_sheet_by_index(0).to_python()
     assert people.wang.id_number in {r[1] for r in sheet[2:]}
     assert AuditEntry.objects.get(action="export").extra["full_ids"] is True
+
+
+def test_export_by_status(world, tmp_path, people, register):
+    register(world.users.town1, world.v1, "赵六", seq=66, status="applying")
+    path = tmp_path / "s.xlsx"
+    assert ledger.ledger_export(actor=world.users.town1, target=str(path), status="applying") == 1
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert [r[0] for r in sheet[2:]] == ["赵六"] and sheet[2][HEADERS.index("状态")] == "申请中"
 
 
 def test_an_export_outside_the_area_is_refused(world, tmp_path, people):
