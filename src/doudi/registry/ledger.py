@@ -8,7 +8,7 @@ Import rules
 - The key is the ID number (身份证号): a row whose number is already registered updates that
   person, any other row creates one. Birth date and sex always come from the number.
 - The village is the 村(居)区划代码 column; 村(居)委会 (the name) is checked against it, and is
-  used alone only when the file has no code. A village outside the importer's area is a row error.
+  used alone when a row has no code. A village outside the importer's area is a row error.
 - A column absent from the file leaves that field alone. A blank cell clears the field, except
   民事行为能力, 供养方式 and 状态, where blank means "the default" for a new person and "keep"
   for a registered one.
@@ -19,8 +19,10 @@ Import rules
   audit entry ("import") with before/after, written in batches in the same transaction.
 
 The file is read once, as a stream of rows, in batches of BATCH rows: existing persons are
-looked up per batch with one query, villages once per file, and rows are written with
-bulk_create/bulk_update — never a query per row (see docs/performance.md).
+looked up per batch with one query, villages once per file; new persons are inserted with one
+COPY (PostgreSQL) or executemany (SQLite) per batch, changed ones with bulk_update — never a
+query per row (see docs/performance.md). Derived values use the same functions as
+services.derived_fields(): idcard.parse_id_number, pinyin.name_keys (memoised here), reversed_id.
 """
 
 from __future__ import annotations
