@@ -72,3 +72,125 @@ def login(client):
 def make():
     """Factories for tests that need more regions or users than `world` has."""
     return SimpleNamespace(region=make_region, user=make_user)
+
+
+_LOOP_SEQ = __import__("itertools").count(500)
+
+
+def _loop_person(village, name="张福生", capacity="full", birth=None, **extra):
+    import datetime as dt
+
+    from doudi.registry.idcard import make_id_number
+    from doudi.registry.models import Person
+
+    birth = birth or dt.date(1948, 5, 6)
+    return Person.objects.create(
+        name=name,
+        id_number=make_id_number(village.code, birth, next(_LOOP_SEQ)),
+        birth_date=birth,
+        sex="M",
+        village=village,
+        civil_capacity=capacity,
+        **extra,
+    )
+
+
+# ---- the monthly care loop (issue 6) ---------------------------------------------------------------
+
+JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def all_ok(**problems):
+    """Six aspects, all normal except those given as key=note."""
+    from doudi.care.loop_rules import Aspect
+
+    out = {k: {"ok": True, "note": ""} for k in Aspect.values}
+    for key, note in problems.items():
+        out[key] = {"ok": False, "note": note}
+    return out
+
+
+@pytest.fixture
+def loop(world):
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from doudi.care import loop_services as svc
+    from doudi.care.models import MaterialHandover
+    from doudi.core.models import User
+    from doudi.core.roles import Role
+    from doudi.oversight.models import RectificationTask
+
+    today = timezone.localdate()
+    out = SimpleNamespace(world=world, today=today)
+    for key, village, township, clerk in (
+        ("1", world.v1b, world.t1, world.users.town1),
+        ("2", world.v2, world.t2, world.users.town2),
+    ):
+        p = _loop_person(
+            village, f"走访对象{key}", capacity="full", supported_since=today - dt.timedelta(days=400)
+        )
+        staff = User(
+            username=f"provider{key}", name=f"服务员{key}", region=township, roles=[Role.PROVIDER_STAFF]
+        )
+        staff.set_password("x")
+        staff.save()
+        svc.member_add(actor=clerk, person=p, role="carer", name="周桂香", phone=f"1390000000{key}")
+        member = svc.member_add(
+            actor=clerk, person=p, role="volunteer", name="林涛", phone=f"1380000000{key}"
+        )
+        visit = svc.visit_record(
+            actor=clerk,
+            person=p,
+            visited_on=today,
+            aspects=all_ok(hygiene="屋内脏乱，被褥多日未洗"),
+            notes=f"入户查看，老人{key}精神尚可，屋内较乱，已督促打扫。",
+            photos=[SimpleUploadedFile("p.jpg", JPEG_BYTES, "image/jpeg")],
+        )
+        provider = svc.provider_create(actor=clerk, region=township, name=f"服务中心{key}")
+        svc.provider_staff_link(actor=clerk, provider=provider, user=staff)
+        contract = svc.contract_create(
+            actor=clerk,
+            provider=provider,
+            region=township,
+            number=f"HT-{key}",
+            start_on=today.replace(day=1),
+            end_on=today.replace(day=1) + dt.timedelta(days=365),
+        )
+        svc.budget_set(actor=clerk, person=p, contract=contract, monthly_amount=100)
+        order = svc.order_create(
+            actor=clerk, person=p, contract=contract, month=today, kind="cleaning", times=4, unit_price=25
+        )
+        delivery = svc.delivery_record(actor=staff, order=order, delivered_at=timezone.now(), done="打扫卫生")
+        batch = svc.batch_create(
+            actor=clerk, region=township, name="冬季物资", items=["棉被", "煤"], planned_on=today, persons=[p]
+        )
+        inst = svc.institution_create(
+            actor=clerk, region=township, name=f"敬老院{key}", kind="nursing_home", beds=2
+        )
+        for name, value in (
+            ("p", p),
+            ("staff", staff),
+            ("member", member),
+            ("visit", visit),
+            ("photo", visit.photos.get()),
+            ("provider", provider),
+            ("contract", contract),
+            ("order", order),
+            ("delivery", delivery),
+            ("batch", batch),
+            ("handover", MaterialHandover.objects.get(batch=batch)),
+            ("task", RectificationTask.objects.get(source_kind="visit", source_id=str(visit.pk))),
+            ("inst", inst),
+        ):
+            setattr(out, f"{name}{key}", value)
+    return out
+
+
+@pytest.fixture
+def lf():
+    return SimpleNamespace(
+        all_ok=all_ok, JPEG=JPEG_BYTES, person=_loop_person, PNG=b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    )

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "doudi.registry",
     "doudi.care",
     "doudi.eligibility",
+    "doudi.oversight",
 ]
 
 MIDDLEWARE = [

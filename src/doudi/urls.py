@@ -15,5 +15,6 @@ urlpatterns = [
     path("ledger/", include("doudi.registry.ledger_urls")),
     path("care/", include("doudi.care.urls")),
     path("eligibility/", include("doudi.eligibility.urls")),
+    path("oversight/", include("doudi.oversight.urls")),
     path("", include("doudi.core.urls")),
 ]

@@ -17,9 +17,18 @@ class CareConfig(AppConfig):
 
         register_step(demo_step)
         register(NavItem(_("Guardianship"), "care_coverage", Cap.VIEW_PERSONS, order=30))
+        register(
+            NavItem(_("Home visits"), "care_visits_due", Cap.VIEW_PERSONS, order=32),
+            NavItem(_("My visits"), "care_worklist", Cap.RECORD_VISITS, order=33),
+            NavItem(_("Support network"), "care_network", Cap.VIEW_PERSONS, order=34),
+            NavItem(_("Services"), "care_services", Cap.MANAGE_CARE, order=36),
+            NavItem(_("My service orders"), "care_my_orders", Cap.RECORD_DELIVERY, order=37),
+            NavItem(_("Materials"), "care_materials", Cap.VIEW_PERSONS, order=38),
+        )
 
         from doudi.registry.sections import Section, register_section
 
+        from .loop_selectors import person_section as loop_section
         from .selectors import person_section
 
         register_section(
@@ -30,5 +39,15 @@ class CareConfig(AppConfig):
                 order=40,
                 cap=Cap.VIEW_PERSONS,
                 context=person_section,
+            )
+        )
+        register_section(
+            Section(
+                "care_loop",
+                _("Placement, support network and visits"),
+                "care/loop/_person_section.html",
+                order=45,
+                cap=Cap.VIEW_PERSONS,
+                context=loop_section,
             )
         )

@@ -36,3 +36,17 @@ def agreement_reminders_job(job, progress):
         progress(index, len(items))
     job.total = len(items)
     return {"checked_on": today.isoformat(), "count": len(rows), **counts, "agreements": rows}
+
+
+@job_handler("care_daily")
+def care_daily_job(job, progress):
+    """The daily check of the monthly loop in the job's area: persons at home not visited by the
+    due day, rectification tasks past their deadline; the responsible users are notified in-app
+    (loop_services.daily_check). Queued every morning by `doudi care-daily` (cron / systemd timer);
+    runs on the embedded worker (`doudi db_worker`) or RQ alike."""
+    from .loop_services import daily_check
+
+    result = daily_check(region_prefix=job.region.prefix, today=timezone.localdate())
+    progress(1, 1, force=True)
+    job.total = 1
+    return result

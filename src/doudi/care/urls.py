@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -31,4 +31,5 @@ urlpatterns = [
         views.template_deactivate,
         name="care_template_deactivate",
     ),
+    path("", include("doudi.care.loop_urls")),
 ]

@@ -5,4 +5,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_items": nav.for_user(user, request.path)}
+    from .notifications import unread_count
+
+    return {"nav_items": nav.for_user(user, request.path), "unread_notifications": unread_count(user)}

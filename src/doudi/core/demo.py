@@ -100,6 +100,10 @@ DEMO_USERS = [
     ("town2", "张伟", COUNTY[0][:6] + "101000", [Role.TOWNSHIP_CLERK]),
     ("village1", "刘芳", COUNTY[0][:6] + "100001", [Role.VILLAGE_STAFF]),
     ("inspector", "陈静", COUNTY[0], [Role.INSPECTOR]),
+    # The monthly care loop (care/loop_demo.py): two village cadres who visit, a provider's staff.
+    ("cadre1", "赵志明", COUNTY[0][:6] + "100001", [Role.VILLAGE_STAFF]),
+    ("cadre2", "孙丽华", COUNTY[0][:6] + "100201", [Role.VILLAGE_STAFF]),
+    ("provider1", "钱晓燕", COUNTY[0][:6] + "100000", [Role.PROVIDER_STAFF]),
 ]
 
 

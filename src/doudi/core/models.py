@@ -270,3 +270,33 @@ class WorkCalendarYear(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+
+class Notification(models.Model):
+    """An in-app message to one user (a reminder from a daily job, a task assigned to them).
+
+    `key` makes a reminder idempotent: the daily job may run twice a day without notifying twice
+    ("visit-overdue:2026-11:<person>")."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=120)
+    text = models.CharField(_("message"), max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path = "recipient__region"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="core_notification_once")]
+
+    def __str__(self):
+        return self.text

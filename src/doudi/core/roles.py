@@ -36,6 +36,12 @@ class Cap(StrEnum):
     EDIT_SETTINGS = "edit_settings"
     START_GUARDIAN_REPLACEMENT = "start_guardian_replacement"
     CONFIRM_ELIGIBILITY = "confirm_eligibility"  # 县级确认 / 核准 of eligibility cases
+    # The monthly care loop (issue 6).
+    MANAGE_CARE = "manage_care"  # placements, networks, providers, contracts, budgets, orders, materials
+    RECORD_VISITS = "record_visits"  # 走访探视 and material hand-overs
+    RECORD_DELIVERY = "record_delivery"  # a provider's staff records service deliveries
+    HANDLE_RECTIFICATION = "handle_rectification"  # 整改: progress notes, closing
+    REVIEW_RECTIFICATION = "review_rectification"  # reopen a closed task
 
 
 _READ = {Cap.VIEW_REGIONS, Cap.VIEW_PERSONS}
@@ -52,6 +58,10 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.VIEW_AUDIT,
             Cap.CONFIRM_ELIGIBILITY,
             Cap.START_GUARDIAN_REPLACEMENT,
+            Cap.MANAGE_CARE,
+            Cap.RECORD_VISITS,
+            Cap.HANDLE_RECTIFICATION,
+            Cap.REVIEW_RECTIFICATION,
         }
     ),
     Role.TOWNSHIP_CLERK: frozenset(
@@ -62,13 +72,20 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.EXPORT_PERSONS,
             Cap.VIEW_FULL_ID,
             Cap.START_GUARDIAN_REPLACEMENT,
+            Cap.MANAGE_CARE,
+            Cap.RECORD_VISITS,
+            Cap.HANDLE_RECTIFICATION,
         }
     ),
-    Role.VILLAGE_STAFF: frozenset(_READ),
+    # Village cadres visit, hand out materials and work on the problems they found.
+    Role.VILLAGE_STAFF: frozenset(_READ | {Cap.RECORD_VISITS, Cap.HANDLE_RECTIFICATION}),
     # Supervision leads to replacing an unfit guardian promptly (seed document 5: 及时更换监护人).
-    Role.INSPECTOR: frozenset(_READ | {Cap.EXPORT_PERSONS, Cap.START_GUARDIAN_REPLACEMENT}),
+    Role.INSPECTOR: frozenset(
+        _READ | {Cap.EXPORT_PERSONS, Cap.START_GUARDIAN_REPLACEMENT, Cap.REVIEW_RECTIFICATION}
+    ),
     Role.DISCIPLINE: frozenset(_READ | {Cap.VIEW_AUDIT}),
-    Role.PROVIDER_STAFF: frozenset({Cap.VIEW_REGIONS}),
+    # A provider's staff see only the persons of their provider's contracts (care selectors).
+    Role.PROVIDER_STAFF: frozenset({Cap.VIEW_REGIONS, Cap.RECORD_DELIVERY}),
     Role.LEADER: frozenset(_READ),
     Role.COUNTY_ADMIN: frozenset(
         {Cap.VIEW_REGIONS, Cap.IMPORT_REGIONS, Cap.MANAGE_USERS, Cap.VIEW_AUDIT, Cap.EDIT_SETTINGS}

@@ -43,6 +43,32 @@ def upload_store(*, actor, region, uploaded_file, kind: str) -> Upload:
     return upload
 
 
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+_IMAGE_SIGNATURES = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"GIF8", "GIF"))
+
+
+def check_image(uploaded_file, *, what: str = "照片", max_bytes: int = PHOTO_MAX_BYTES) -> str:
+    """A photo taken on a phone must be an image (JPEG, PNG, GIF or WEBP) and not too large.
+    The message is Chinese because it names the file the user has in hand."""
+    size = getattr(uploaded_file, "size", None) or 0
+    if size == 0:
+        raise ValidationError(f"上传的{what}是空文件，请重新拍摄或选择。")
+    if size > max_bytes:
+        raise ValidationError(
+            f"{what}过大（{size / 1024 / 1024:.1f} MB），不能超过 {max_bytes // 1024 // 1024} MB，请压缩后重新上传。"
+        )
+    head = uploaded_file.read(16)
+    uploaded_file.seek(0)
+    for signature, kind in _IMAGE_SIGNATURES:
+        if head.startswith(signature):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    raise ValidationError(
+        f"{what}必须是图片文件（JPG、PNG、GIF、WEBP），“{Path(uploaded_file.name).name}”不是图片。"
+    )
+
+
 def upload_from_path(*, actor, region, path: Path, kind: str) -> Upload:
     with open(path, "rb") as fh:
         f = File(fh, name=Path(path).name)

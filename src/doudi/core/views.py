@@ -308,3 +308,29 @@ def audit_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.audit_list(request.user, **{k: v for k, v in filters.items() if v})
     return render(request, "core/audit_list.html", {"form": form, "page": paginate(request, qs)})
+
+
+# ---- notifications ---------------------------------------------------------------------------
+
+
+def notification_list(request):
+    from . import notifications
+
+    page = paginate(request, notifications.for_user(request.user))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@require_POST
+def notification_read(request):
+    from . import notifications
+
+    pk = request.POST.get("pk") or None
+    if pk is not None and not str(pk).isdigit():
+        pk = None
+    n = notifications.mark_read(actor=request.user, pk=pk)
+    target = request.POST.get("next") or ""
+    if pk is not None and target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    if n:
+        messages.success(request, _("Marked as read."))
+    return redirect("notifications")

@@ -1,0 +1,103 @@
+"""Rectification API: list, create, read — through the area scope."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+
+from doudi.core.models import Region, User
+from doudi.core.roles import Cap
+from doudi.core.scope import get_scoped_or_404, scoped
+from doudi.registry.models import Person
+
+from . import selectors, services
+
+router = Router(tags=["oversight"])
+
+
+class TaskOut(Schema):
+    id: int
+    region: str
+    person: int | None
+    source_kind: str
+    source_id: str
+    aspect: str
+    title: str
+    description: str
+    owner: str
+    deadline: dt.date
+    status: str
+    evidence: str
+    version: int
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region_id
+
+    @staticmethod
+    def resolve_person(obj):
+        return obj.person_id
+
+    @staticmethod
+    def resolve_owner(obj):
+        return obj.owner.username
+
+
+class TaskIn(Schema):
+    region: str
+    person: int | None = None
+    source_kind: str = "complaint"
+    source_id: str = ""
+    title: str
+    description: str = ""
+    owner: str
+    deadline: dt.date
+
+
+def _viewer(request):
+    if not request.auth.can(Cap.VIEW_PERSONS):
+        raise HttpError(403, "您的角色无权查看整改任务。")
+    return request.auth
+
+
+@router.get("/rectifications", response=list[TaskOut], url_name="oversight_api_tasks")
+def task_list(request, bucket: str = "open", limit: int = 100, offset: int = 0):
+    user = _viewer(request)
+    limit = max(1, min(limit, 500))
+    return list(selectors.tasks(user, bucket)[offset : offset + limit])
+
+
+@router.get("/rectifications/{task_id}", response=TaskOut, url_name="oversight_api_task")
+def task_read(request, task_id: int):
+    return selectors.task_get(_viewer(request), task_id)
+
+
+@router.post("/rectifications", response={201: TaskOut}, url_name="oversight_api_task_create")
+def task_create(request, payload: TaskIn):
+    user = _viewer(request)
+    if not user.can(Cap.HANDLE_RECTIFICATION):
+        raise HttpError(403, "您的角色无权登记整改任务。")
+    region = get_scoped_or_404(Region, user, code=payload.region)
+    person = get_scoped_or_404(Person, user, pk=payload.person) if payload.person else None
+    owner = scoped(User, user).filter(username=payload.owner, is_active=True).first()
+    if owner is None:
+        raise HttpError(422, "责任人账号不存在或不在本辖区。")
+    try:
+        task = services.task_open(
+            actor=user,
+            region=region,
+            person=person,
+            source_kind=payload.source_kind,
+            source_id=payload.source_id,
+            title=payload.title,
+            description=payload.description,
+            owner=owner,
+            deadline=payload.deadline,
+        )
+    except ValidationError as exc:
+        raise HttpError(422, "；".join(exc.messages)) from exc
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return Status(201, task)

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OversightConfig(AppConfig):
+    name = "doudi.oversight"
+    label = "oversight"
+    verbose_name = _("Oversight")
+
+    def ready(self):
+        from doudi.care.loop_demo import loop_demo_step
+        from doudi.core.demo import register_step
+        from doudi.core.navigation import NavItem, register
+        from doudi.core.roles import Cap
+
+        # The care loop's demo (visits, services, materials, rectification tasks) runs after every
+        # existing step (registry, guardianship, eligibility): oversight is installed last.
+        register_step(loop_demo_step)
+
+        register(NavItem(_("Rectification"), "oversight_tasks", Cap.VIEW_PERSONS, order=45))
