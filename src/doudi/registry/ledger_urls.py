@@ -5,7 +5,6 @@ from doudi.core.navigation import NavItem, register
 from doudi.core.roles import Cap
 
 from . import ledger_views as views
-from . import tasks  # noqa: F401  (job handlers; until RegistryConfig.ready() imports them)
 
 urlpatterns = [
     path("template.xlsx", views.ledger_template, name="ledger_template"),
