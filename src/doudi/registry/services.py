@@ -499,7 +499,19 @@ def _move_related(keep: Person, drop: Person, actor) -> dict[str, int]:
                 moved[label] = MERGE_HANDLERS[label](keep, drop, actor)
                 done.add(label)
             continue
-        n = model._base_manager.filter(**{rel.field.name: drop}).update(**{rel.field.name: keep})
+        try:
+            with transaction.atomic():
+                n = model._base_manager.filter(**{rel.field.name: drop}).update(**{rel.field.name: keep})
+        except IntegrityError as exc:
+            # e.g. both records have an active guardianship or a current placement: only one
+            # may remain, and which one is a decision for the clerk, not for the merge.
+            raise ValidationError(
+                _(
+                    "Both records have a “%(kind)s” of which a person may have only one. End or "
+                    "remove one of them first, then merge."
+                )
+                % {"kind": model._meta.verbose_name}
+            ) from exc
         moved[label] = moved.get(label, 0) + n
     return {k: v for k, v in moved.items() if v}
 
