@@ -61,6 +61,8 @@ def test_an_id_tail_ending_in_x_is_found_typed_lower_case(world, register):
     p = register(world.users.town1, world.v1, "周八", birth, seq)
     assert names(world.users.town1, q=p.id_number[-4:].lower()) == ["周八"]
     assert names(world.users.town1, q="x") == ["周八"]
+    xu = register(world.users.town1, world.v1, "徐九", dt.date(1950, 1, 1), 2)
+    assert names(world.users.town1, q="x") == sorted(["周八", xu.name])  # also the initial x
 
 
 def test_search_by_village_name(world, more):

@@ -42,6 +42,12 @@ def search_filter(q: str) -> Q | None:
     text = idcard.normalize(q)
     if not text:
         return None
+    if text == "X":  # a lone x is both an ID ending and the initial of 徐、许、谢…
+        return (
+            _prefix_range("id_reversed", "X")
+            | _prefix_range("name_pinyin", "x")
+            | _prefix_range("name_initials", "x")
+        )
     if _ID_TAIL.fullmatch(text):
         if len(text) == 18:
             return Q(id_number=text)
