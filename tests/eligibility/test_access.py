@@ -182,3 +182,15 @@ def test_evaluate_refuses_a_village_outside_the_area(login, w):
 
 def _empty_formset():
     return {"s-TOTAL_FORMS": "0", "s-INITIAL_FORMS": "0", "s-MIN_NUM_FORMS": "0", "s-MAX_NUM_FORMS": "6"}
+
+
+def test_document_downloads_are_logged_and_need_the_full_id_right(login, w):
+    from doudi.core.models import AuditEntry
+
+    before = AuditEntry.objects.filter(action="export").count()
+    assert login(w.users.town2).get(f"/eligibility/documents/{w.doc2.pk}/").status_code == 200
+    entry = AuditEntry.objects.filter(action="export").order_by("-seq").first()
+    assert AuditEntry.objects.filter(action="export").count() == before + 1
+    assert entry.actor_username == "town2" and entry.extra["case"] == w.doc2.case_id
+    # the county inspector may view persons but not full ID numbers: no download
+    assert login(w.users.inspector).get(f"/eligibility/documents/{w.doc2.pk}/").status_code == 403

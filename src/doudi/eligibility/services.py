@@ -721,3 +721,19 @@ def assessment_record(
         )
         audit.record(actor, "create", row, changes=audit.diff({}, audit.snapshot(row)))
     return row
+
+
+def document_open(*, actor, document: CaseDocument):
+    """Open a case's file for download. Application materials and notices carry full ID numbers
+    and family circumstances, so only roles that may see full ID numbers get them, and every
+    download is written to the audit log (DESIGN.md promise 4)."""
+    _require(actor, Cap.VIEW_FULL_ID)
+    _require_area(actor, document.case.person.village_id)
+    audit.record(
+        actor,
+        "export",
+        document,
+        object_repr=document.upload.original_name[:200],
+        extra={"case": document.case_id, "file": document.upload.original_name},
+    )
+    return document.upload.file.open("rb")

@@ -474,7 +474,8 @@ def _run(request, case, action, form, extra):
 @require_cap(Cap.VIEW_PERSONS)
 def document_download(request, pk):
     doc = selectors.document_get(request.user, pk)
-    return FileResponse(doc.upload.file.open("rb"), as_attachment=True, filename=doc.upload.original_name)
+    handle = services.document_open(actor=request.user, document=doc)
+    return FileResponse(handle, as_attachment=True, filename=doc.upload.original_name)
 
 
 # ---- persons: eligibility page, assessments, reviews, terminations ------------------------------------
