@@ -118,3 +118,81 @@ def test_concurrent_writers_keep_one_unbroken_chain():
     assert errors == []
     assert AuditEntry.objects.count() == 100
     assert audit.verify_chain().ok
+
+
+def test_entries_written_in_bulk_hash_and_store_the_canonical_json(world):
+    """record_many() serialises changes/extra once and builds the hashed payload from the parts:
+    the stored entry, read back, must hash to the same value with _payload() (verify_chain's
+    definition), for awkward values too (quotes, control characters, non-ASCII, nesting, dates,
+    numbers as keys, floats, an entry without an actor)."""
+    import datetime as dt
+    import decimal
+
+    odd = {
+        "name": ['张"三\\', "李\n四\t\x01"],
+        "nested": {"b": [1, None, True], "a": {"z": "ü", 3: dt.date(2024, 2, 29)}},
+        "when": [None, dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)],
+        "amount": [decimal.Decimal("1.50"), 2.5],
+        "set": (1, 2),
+    }
+    entries = audit.record_many(
+        [
+            audit.Pending(
+                world.users.county, "update", world.t1, changes=odd, extra={"row": 7, "file": "台账.xlsx"}
+            ),
+            audit.Pending(
+                None, "other", object_type="test", object_id="1", object_repr='"quoted"', region_code=""
+            ),
+            audit.Pending(world.users.town1, "view", world.v1, extra={"emoji": "😀", "empty": {}}),
+        ]
+    )
+    stored = {e.seq: e for e in AuditEntry.objects.all()}
+    assert len(stored) == 3
+    for entry in entries:
+        again = stored[entry.seq]
+        assert entry.pk == again.pk and entry.hash == again.hash
+        assert audit.compute_hash(again) == again.hash
+        assert audit.compute_hash(entry) == entry.hash
+        assert again.changes == entry.changes and again.extra == entry.extra
+    first = stored[entries[0].seq]
+    assert first.changes["nested"]["a"] == {"z": "ü", "3": "2024-02-29"}
+    assert first.changes["amount"] == ["1.50", "2.5"]
+    assert entries[0].actor == world.users.county and entries[1].actor_id is None
+    assert audit.verify_chain().ok
+
+
+def test_bulk_writes_fill_every_column():
+    """record_many() writes the columns it names itself (COPY / executemany): a field added to
+    AuditEntry later must be added there too."""
+    names = {f.attname for f in AuditEntry._meta.concrete_fields if not f.primary_key}
+    assert names == set(audit._COLUMNS)
+
+
+def test_jsonable_keeps_its_meaning():
+    import datetime as dt
+    import decimal
+
+    from doudi.core.models import Region
+
+    value = {
+        1: [dt.date(2020, 1, 2), dt.datetime(2020, 1, 2, 3, 4)],
+        "f": 1.5,
+        "d": decimal.Decimal("2.0"),
+        "t": ("a", {"b"}),
+        "m": Region(code="990121000000"),
+        "o": object.__new__(type("X", (), {"__str__": lambda self: "x"})),
+        "e": Region.Level.VILLAGE,
+        "n": None,
+        "b": True,
+    }
+    assert audit.jsonable(value) == {
+        "1": ["2020-01-02", "2020-01-02T03:04:00"],
+        "f": "1.5",
+        "d": "2.0",
+        "t": ["a", ["b"]],
+        "m": "990121000000",
+        "o": "x",
+        "e": Region.Level.VILLAGE,
+        "n": None,
+        "b": True,
+    }

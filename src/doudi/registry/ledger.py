@@ -22,7 +22,7 @@ The file is read once, as a stream of rows, in batches of BATCH rows: existing p
 looked up per batch with one query, villages once per file; new persons are inserted with one
 COPY (PostgreSQL) or executemany (SQLite) per batch, changed ones with bulk_update — never a
 query per row (see docs/performance.md). Derived values use the same functions as
-services.derived_fields(): idcard.parse_id_number, pinyin.name_keys (memoised here), reversed_id.
+services.derived_fields(): idcard.parse_id_number, pinyin.name_keys, reversed_id.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 
 import xlsxwriter
 from django.core.exceptions import PermissionDenied
@@ -358,11 +357,6 @@ def _long_code(value, label: str) -> str:
     if _SCIENTIFIC.match(text):
         raise CellError(_number_lost_message(label))
     return text
-
-
-@lru_cache(maxsize=200_000)
-def _keys(name: str) -> tuple[str, str]:
-    return name_keys(name)
 
 
 _VILLAGE_SUFFIXES = ("村民委员会", "居民委员会", "委员会", "村委会", "居委会")
@@ -759,7 +753,7 @@ def _changes(person: Person, out: dict) -> dict:
         if before != value:
             changes[key] = [before, value]
     if "name" in changes:
-        full, initials = _keys(out["name"])
+        full, initials = name_keys(out["name"])
         changes["name_pinyin"] = [person.name_pinyin, full]
         changes["name_initials"] = [person.name_initials, initials]
     return changes
@@ -861,7 +855,7 @@ class _Apply:
     def create(self, creates) -> list[audit.Pending]:
         rows = []
         for _number, out, ident in creates:
-            full, initials = _keys(out["name"])
+            full, initials = name_keys(out["name"])
             row = {**_DEFAULTED, **out}
             row["birth_date"] = ident.birth_date
             row["sex"] = ident.sex
