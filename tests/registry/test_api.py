@@ -122,7 +122,7 @@ def test_create_errors_are_422_with_field_messages(client, world):
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert errors["id_number"] == ["身份证号校验位错误：最后一位应为“X”，实际为“1”，请核对号码"]
-    assert errors["village"] == ["This village is outside your area."]
+    assert errors["village"] == ["该村（社区）不在您的管辖范围内。"]
 
 
 def test_create_duplicate_id(client, world, people):

@@ -102,9 +102,7 @@ def test_probable_duplicates_are_announced(world, login, tmp_path, register):
     page = body(client.post(f"/ledger/imports/{record.pk}/commit/", follow=True))
     record.refresh_from_db()
     assert record.report["duplicates"] == 1
-    assert '<p class="warn">' in page and "Review them</a>" in body(
-        client.get(f"/ledger/imports/{record.pk}/", headers={"Accept-Language": "en"})
-    )
+    assert '<p class="warn">' in page and "前往核查</a>" in body(client.get(f"/ledger/imports/{record.pk}/"))
 
 
 def test_a_second_commit_is_refused(world, login, tmp_path):
@@ -259,8 +257,8 @@ def test_the_person_page_shows_the_import(world, login, tmp_path):
     upload(client, write_file(tmp_path / "l.xlsx", [row("张三", idn(11), world.v1)]))
     client.post(f"/ledger/imports/{LedgerImport.objects.get().pk}/commit/")
     person = Person.objects.get()
-    page = body(client.get(f"/persons/{person.pk}/", headers={"Accept-Language": "en"}))
-    assert "by importing a ledger" in page
+    page = body(client.get(f"/persons/{person.pk}/"))
+    assert "通过导入台账登记了" in page
 
 
 # ---- the command line ------------------------------------------------------------------------
