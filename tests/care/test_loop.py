@@ -395,3 +395,10 @@ def test_the_visit_api_creates_and_reads(login, loop):
         content_type="application/json",
     )
     assert r.status_code == 201 and r.json()["source_kind"] == "complaint"
+
+
+def test_the_person_page_shows_placement_network_and_visits(login, loop):
+    page = login(loop.world.users.town1).get(f"/persons/{loop.p1.pk}/").content.decode()
+    assert 'id="support-link"' in page and loop.visit1.visited_on.strftime("%Y-%m-%d") in page
+    support = login(loop.world.users.town1).get(f"/care/persons/{loop.p1.pk}/support/").content.decode()
+    assert "周桂香" in support and "林涛" in support
