@@ -82,11 +82,12 @@ class Person(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=50)
-    name_pinyin = models.CharField(max_length=200, blank=True, db_index=True)  # "zhangsan"
-    name_initials = models.CharField(max_length=50, blank=True, db_index=True)  # "zs"
-    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    # The search keys and the ID number are indexed in Meta (see there), not with db_index/unique.
+    name_pinyin = models.CharField(max_length=200, blank=True)  # "zhangsan"
+    name_initials = models.CharField(max_length=50, blank=True)  # "zs"
+    id_number = models.CharField(_("ID number"), max_length=18)
     # id_number reversed (see reversed_id); written with the pinyin keys by the services.
-    id_reversed = models.CharField(max_length=18, blank=True, db_index=True, editable=False)
+    id_reversed = models.CharField(max_length=18, blank=True, editable=False)
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))])
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -130,10 +131,19 @@ class Person(models.Model):
         ordering = ["village_id", "name"]
         verbose_name = _("supported person")
         verbose_name_plural = _("supported persons")
+        # Search (selectors.search_filter) and the ledger import read these columns by equality or
+        # by a prefix range (`col >= 'zs' AND col < 'zt'`), which a plain B-tree serves. They are
+        # declared here rather than with db_index=True / unique=True because on PostgreSQL Django
+        # adds a second, varchar_pattern_ops ("_like") index for each of those, only useful for
+        # LIKE: four more indexes to maintain on every insert (docs/performance.md).
         indexes = [
             models.Index(fields=["village", "status"]),
             models.Index(fields=["birth_date"]),
+            models.Index(fields=["name_pinyin"], name="registry_person_pinyin_idx"),
+            models.Index(fields=["name_initials"], name="registry_person_initials_idx"),
+            models.Index(fields=["id_reversed"], name="registry_person_id_rev_idx"),
         ]
+        constraints = [models.UniqueConstraint(fields=["id_number"], name="registry_person_id_number_uniq")]
 
     def __str__(self):
         return self.name
