@@ -116,6 +116,9 @@ def _commit(page, record):
 
 
 def _search(page, text, expected_names):
+    # htmx is a deferred script: an input event before it has processed the page would be lost.
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
     page.fill("#id_q", text)
     rows = page.locator("#results table.persons tbody tr")
     expect(rows).to_have_count(len(expected_names))
