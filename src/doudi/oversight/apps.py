@@ -18,3 +18,4 @@ class OversightConfig(AppConfig):
         register_step(loop_demo_step)
 
         register(NavItem(_("Rectification"), "oversight_tasks", Cap.VIEW_PERSONS, order=45))
+        register(NavItem(_("Inspections"), "oversight_inspections", Cap.VIEW_PERSONS, order=46))

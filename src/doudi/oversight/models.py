@@ -97,3 +97,125 @@ class TaskNote(models.Model):
 
     def __str__(self):
         return self.text[:50]
+
+
+# ---- inspections (督导检查) -------------------------------------------------------------------------
+
+
+class Checklist(models.Model):
+    """A county's inspection checklist (检查清单). Items are rows so findings can refer to them;
+    an item no longer used is retired (`active=False`), never deleted, so old findings keep it."""
+
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(pgettext_lazy("checklist", "name"), max_length=100)
+    active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "region"
+
+    class Meta:
+        ordering = ["region_id", "name", "id"]
+        verbose_name = _("inspection checklist")
+        verbose_name_plural = _("inspection checklists")
+
+    def __str__(self):
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("item"), max_length=100)
+    guidance = models.TextField(_("what to check"), blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+
+    scope_path = "checklist__region"
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+
+    def __str__(self):
+        return self.title
+
+
+class Inspection(models.Model):
+    """One inspected unit: a township, a village, or a nursing home (then `region` is the home's).
+    Planning several units at once creates one row each, sharing a `round` name (e.g. 2026年第四季度
+    督查), so each township sees only its own inspections and the circular ranks units."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DONE = "done", _("Findings recorded")
+
+    round = models.CharField(_("round"), max_length=100)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey(
+        "care.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    checklist = models.ForeignKey(Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT)
+    planned_on = models.DateField(_("planned date"))
+    inspected_on = models.DateField(_("inspection date"), null=True, blank=True)
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("inspector"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    summary = models.TextField(_("overall remarks"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "region"
+
+    class Meta:
+        ordering = ["-planned_on", "id"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        indexes = [models.Index(fields=["region", "planned_on"]), models.Index(fields=["round"])]
+
+    def __str__(self):
+        return f"{self.round} · {self.institution or self.region}"
+
+
+class Finding(models.Model):
+    """The result for one checklist item: 符合 / 不符合, a note, photos, maybe a person. A
+    non-conforming finding opens a rectification task (source_kind="inspection", source_id=pk)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    ok = models.BooleanField(_("conforms"))
+    note = models.TextField(_("note"), blank=True)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    task = models.ForeignKey(
+        RectificationTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    scope_path = "inspection__region"
+
+    class Meta:
+        ordering = ["inspection_id", "item__order", "item_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="oversight_one_finding_per_item"),
+            models.CheckConstraint(condition=Q(ok=True) | ~Q(note=""), name="oversight_problem_has_note"),
+        ]
+
+    def __str__(self):
+        return f"{self.item} {'符合' if self.ok else '不符合'}"
+
+
+class FindingPhoto(models.Model):
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="photos")
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="+")
+
+    scope_path = "finding__inspection__region"
+
+    def __str__(self):
+        return str(self.upload)

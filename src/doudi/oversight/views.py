@@ -16,6 +16,7 @@ from doudi.core.views import paginate
 
 from . import selectors, services
 from .forms import CloseForm, EditForm, NoteForm, ReopenForm
+from .inspection_selectors import finding_for_task
 
 
 def _need(user, cap):
@@ -50,6 +51,7 @@ def _detail_context(request, task, **forms):
     v = {"version": task.version}
     ctx = {
         "task": task,
+        "finding": finding_for_task(request.user, task),
         "notes": selectors.task_notes(request.user, task),
         "note_form": NoteForm(initial=v),
         "close_form": CloseForm(initial=v),
