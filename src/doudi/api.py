@@ -48,6 +48,7 @@ from doudi.core.api import router as core_router  # noqa: E402
 from doudi.eligibility.api import router as eligibility_router  # noqa: E402
 from doudi.oversight.api import router as oversight_router  # noqa: E402
 from doudi.registry.api import router as registry_router  # noqa: E402
+from doudi.reports.api import router as reports_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
@@ -55,3 +56,4 @@ api.add_router("/", care_router)
 api.add_router("/", eligibility_router)
 api.add_router("/", care_loop_router)
 api.add_router("/", oversight_router)
+api.add_router("/", reports_router)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "doudi.care",
     "doudi.eligibility",
     "doudi.oversight",
+    "doudi.reports",
 ]
 
 MIDDLEWARE = [

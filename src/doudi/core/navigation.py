@@ -36,3 +36,25 @@ def for_user(user, path: str = "") -> list[dict]:
     if matches:
         max(matches, key=lambda e: len(e["url"]))["active"] = True
     return out
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A block an app shows on the home page (e.g. the reports dashboard) for users with `cap`."""
+
+    template: str
+    cap: str | None = None
+    order: int = 100
+
+
+WIDGETS: list[Widget] = []
+
+
+def register_widget(widget: Widget) -> None:
+    if widget not in WIDGETS:
+        WIDGETS.append(widget)
+    WIDGETS.sort(key=lambda w: w.order)
+
+
+def widgets_for(user) -> list[str]:
+    return [w.template for w in WIDGETS if not w.cap or user.can(w.cap)]

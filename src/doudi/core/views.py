@@ -67,7 +67,7 @@ def home(request):
     user = request.user
     counts = selectors.region_counts(user)
     cards = []
-    from .navigation import ITEMS  # entries other apps registered, shown as shortcuts
+    from .navigation import ITEMS, widgets_for  # entries and blocks other apps registered
 
     for item in ITEMS:
         if item.url_name != "home" and (not item.cap or user.can(item.cap)):
@@ -81,6 +81,7 @@ def home(request):
             "villages": counts.get(5, 0),
             "jobs": selectors.jobs_recent(user),
             "shortcuts": cards,
+            "widgets": widgets_for(user),
         },
     )
 

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "doudi.reports"
+    label = "reports"
+    verbose_name = _("Reports")
+
+    def ready(self):
+        from doudi.core.demo import register_step
+        from doudi.core.navigation import NavItem, Widget, register, register_widget
+        from doudi.core.roles import Cap
+
+        from .demo import demo_step
+
+        register_step(demo_step)
+        register(
+            NavItem(_("Monthly statistics"), "reports_monthly", Cap.VIEW_PERSONS, order=80),
+            NavItem(_("Month-end"), "reports_closing", Cap.VIEW_PERSONS, order=81),
+            NavItem(_("Map"), "reports_map", Cap.VIEW_PERSONS, order=82),
+        )
+        register_widget(Widget("reports/_dashboard.html", Cap.VIEW_PERSONS, order=10))

@@ -1,0 +1,2 @@
+def demo_step(rng, ctx):
+    pass
