@@ -150,7 +150,7 @@ def test_county_administrator_and_officer_edit_the_checklist(ov, login, make, wh
     form_page = (
         login(ov.world.users.inspector).get(f"/oversight/inspections/{ov.insp1.pk}/record/").content.decode()
     )
-    assert "住房安全" in form_page and "物资发放" not in form_page
+    assert "住房安全" in form_page and f'class="card finding-block" data-item="{item.pk}"' not in form_page
     r = client.post("/oversight/checklists/", {"name": "敬老院督查清单", "standard": "on"})
     assert r.status_code == 302
 
