@@ -611,6 +611,83 @@ def test_a_100000_row_file_is_read_as_a_stream(world, tmp_path, monkeypatch):
     assert len(ctx) <= 100_000 // ledger.BATCH + 5
 
 
+def _reader_threads():
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "ledger-reader"]
+
+
+def _rows(world, n, seq=1):
+    return [
+        row(f"人{i}", make_id_number("990121", dt.date(1940, 1, 1) + dt.timedelta(days=i), seq), world.v1)
+        for i in range(n)
+    ]
+
+
+def test_an_error_while_reading_ahead_reaches_the_caller_and_nothing_is_written(world, tmp_path, monkeypatch):
+    """Rows are read and checked in a thread (ledger._read_ahead) while the database writes: a
+    failure there is raised by ledger_import, the transaction rolls back, the thread is gone."""
+    monkeypatch.setattr(ledger, "BATCH", 10)
+    path = write_file(tmp_path / "l.xlsx", _rows(world, 60))
+    original = ledger._Parser.parse
+    calls = []
+
+    def failing(self, values):
+        calls.append(1)
+        if len(calls) == 45:
+            raise RuntimeError("disk gone")
+        return original(self, values)
+
+    monkeypatch.setattr(ledger._Parser, "parse", failing)
+    with pytest.raises(RuntimeError, match="disk gone"):
+        run(world, path, commit=True)
+    assert not Person.objects.exists() and not AuditEntry.objects.exists()
+    assert _reader_threads() == []
+
+
+def test_a_failed_write_stops_the_reader(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(ledger, "BATCH", 10)
+    path = write_file(tmp_path / "l.xlsx", _rows(world, 200))
+    original = ledger._Apply.__call__
+    batches = []
+
+    def failing(self, batch, keep):
+        batches.append(len(batch))
+        if len(batches) == 2:
+            raise RuntimeError("database gone")
+        return original(self, batch, keep)
+
+    monkeypatch.setattr(ledger._Apply, "__call__", failing)
+    with pytest.raises(RuntimeError, match="database gone"):
+        run(world, path, commit=True)
+    assert not Person.objects.exists()
+    assert _reader_threads() == []
+
+
+def test_the_import_leaves_no_cyclic_garbage_and_the_collector_on(world, tmp_path):
+    """The cyclic garbage collector is off during an import (ledger._gc_frozen): that is only
+    safe while rows make no reference cycles, or memory would grow with the file."""
+    import gc
+
+    path = write_file(tmp_path / "l.xlsx", _rows(world, 3000))
+    gc.collect()
+    report = run(world, path, commit=True)
+    assert report.created == 3000
+    assert gc.isenabled()
+    assert gc.collect() < 300  # a cycle per row would leave thousands
+
+
+def test_reading_ahead_or_not_gives_the_same_result(world, tmp_path, monkeypatch):
+    rows = _rows(world, 30) + [row("坏", "990121", world.v1)] + _rows(world, 30, seq=3)
+    path = write_file(tmp_path / "l.xlsx", rows)
+    monkeypatch.setattr(ledger, "BATCH", 7)
+    ahead = run(world, path)
+    monkeypatch.setattr(ledger, "READ_AHEAD", False)
+    inline = run(world, path)
+    assert ahead.as_dict() == inline.as_dict()
+    assert (ahead.rows, ahead.created, len(ahead.errors)) == (61, 60, 1)
+
+
 # ---- export --------------------------------------------------------------------------------
 
 

@@ -32,13 +32,19 @@ _PLAIN = frozenset({str, int, bool, type(None)})  # exact types that are JSON-sa
 def jsonable(value):
     """A JSON-safe, stable form of a field value for before/after records."""
     kind = type(value)
-    if kind in _PLAIN:  # the common case first: imports pass thousands of plain values
+    if kind in _PLAIN:  # the common cases first: imports pass thousands of {field: [before, after]}
         return value
     if kind is dict:
-        return {
-            (k if type(k) is str else str(k)): (v if type(v) in _PLAIN else jsonable(v))
-            for k, v in value.items()
-        }
+        out = {}
+        for k, v in value.items():
+            kind = type(v)
+            if kind is list and len(v) == 2:
+                a, b = v
+                v = [a if type(a) in _PLAIN else jsonable(a), b if type(b) in _PLAIN else jsonable(b)]
+            elif kind not in _PLAIN:
+                v = jsonable(v)
+            out[k if type(k) is str else str(k)] = v
+        return out
     if kind is list:
         return [v if type(v) in _PLAIN else jsonable(v) for v in value]
     if kind is dt.date:
@@ -218,9 +224,13 @@ def record_many(entries: list[Pending]) -> list[AuditEntry]:
             object_type, object_id, object_repr, region_code = _object_fields(
                 p.obj, p.object_type, p.object_id, p.object_repr, p.region_code
             )
-            actor = p.actor if getattr(p.actor, "pk", None) else None
-            actor_id = actor.pk if actor is not None else None
-            username = getattr(actor, "username", "") or ""
+            actor = p.actor
+            if actor is None:  # system imports: thousands of entries without an actor
+                actor_id, username = None, ""
+            elif getattr(actor, "pk", None):
+                actor_id, username = actor.pk, getattr(actor, "username", "") or ""
+            else:
+                actor, actor_id, username = None, None, ""
             changes = jsonable(p.changes or {})
             extra = jsonable(p.extra or {})
             changes_json, extra_json = _canonical(changes), _canonical(extra)

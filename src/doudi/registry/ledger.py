@@ -30,7 +30,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import itertools
+import queue
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -72,6 +74,7 @@ from .pinyin import name_keys
 from .services import AUDITED_FIELDS, duplicates_detect
 
 BATCH = 2000  # rows per lookup query and per bulk write
+READ_AHEAD = True  # read and check rows in a thread while the database writes (_read_ahead)
 MAX_STORED_ERRORS = 1000  # errors kept with the import record and shown on the page
 UPLOAD_KIND = "person_ledger"
 
@@ -291,10 +294,10 @@ _CHOICE_PARSERS = {
     "status": _STATUS_INPUT,
 }
 # Blank means "default for a new person, keep for a registered one" in these columns.
-_DEFAULTED = {
-    "civil_capacity": CivilCapacity.FULL,
-    "placement": Placement.DISPERSED,
-    "status": PersonStatus.ACTIVE,
+_DEFAULTED = {  # plain strings (not the choices' enum members): cheaper to write and to audit
+    "civil_capacity": CivilCapacity.FULL.value,
+    "placement": Placement.DISPERSED.value,
+    "status": PersonStatus.ACTIVE.value,
 }
 # Person attributes the ledger maintains, and those derived from them.
 LEDGER_FIELDS = [c.key for c in COLUMNS if not c.key.startswith("village_")] + ["village_id"]
@@ -658,16 +661,67 @@ def _villages(actor, prefix: str) -> dict[str, _Village]:
 
 @contextmanager
 def _gc_frozen():
-    """Keep the cyclic garbage collector off everything that existed before the import. Its full
-    collections would otherwise rescan all of Django's objects and pypinyin's large dictionaries
-    again and again while the import allocates millions of short-lived containers — a quarter
-    of the import's CPU time (docs/performance.md). Objects made during the import are still
-    collected as usual."""
+    """Keep the cyclic garbage collector out of the import. Its full collections would rescan
+    all of Django's objects and pypinyin's large dictionaries, and everything the import keeps
+    until the end (the ID numbers seen, the new persons' keys for duplicate detection), again
+    and again while the import allocates millions of short-lived containers: a quarter of the
+    import's CPU time before gc.freeze(), and still ~15 % with it (docs/performance.md). The
+    import makes no reference cycles per row, so reference counting frees its garbage; the
+    collector runs again afterwards (tests/registry/test_ledger.py checks memory stays flat)."""
     gc.freeze()
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
+        if enabled:
+            gc.enable()
         gc.unfreeze()
+
+
+def _read_ahead(items: Iterator, depth: int = 2) -> Iterator:
+    """Iterate `items` in a thread of its own, up to `depth` items ahead of the caller.
+
+    The import reads and checks rows (Python work) while the caller waits for the database to
+    write the previous batch (the database adapters release the GIL while they wait), so the
+    two overlap instead of taking turns (docs/performance.md). The thread touches no database
+    connection. An exception in it is raised here; when the caller stops early, the thread is
+    told to stop and is waited for."""
+    queue_: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                queue_.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work():
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((done, None))
+        except BaseException as exc:  # handed to the caller, raised there
+            put((done, exc))
+
+    thread = threading.Thread(target=work, name="ledger-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = queue_.get()
+            if item is done:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def ledger_import(
@@ -704,7 +758,11 @@ def ledger_import(
     id_column = parser.column("id_number")
     message = _("Writing rows") if commit else _("Checking rows")
 
-    def run():
+    keys = commit  # the pinyin keys of new persons, worked out while reading
+
+    def batches():
+        """Read and check the rows; yield (valid rows, rows read so far) per BATCH valid rows.
+        Runs in the reader thread: no database access, nothing but the report's counters."""
         batch: list = []
         for number, values in rows:
             report.rows += 1
@@ -717,14 +775,18 @@ def ledger_import(
                 for column, text in errors:
                     report.error(number, column, text)
                 continue
-            batch.append((number, out, ident))
+            batch.append((number, out, ident, name_keys(out["name"]) if keys else None))
             if len(batch) >= BATCH:
-                apply(batch, keep=not (all_or_nothing and report.errors))
+                yield batch, report.rows
                 batch = []
-                if progress:
-                    progress(report.rows, max(total, report.rows), message)
         if batch:
+            yield batch, report.rows
+
+    def run():
+        for batch, read in _read_ahead(batches()) if READ_AHEAD else batches():
             apply(batch, keep=not (all_or_nothing and report.errors))
+            if progress and len(batch) >= BATCH:
+                progress(read, max(total, read), message)
 
     if commit:
         with _gc_frozen(), transaction.atomic():
@@ -744,7 +806,7 @@ def ledger_import(
     return report
 
 
-def _changes(person: Person, out: dict) -> dict:
+def _changes(person: Person, out: dict, keys: tuple[str, str] | None = None) -> dict:
     """{attname: [before, after]} for the ledger fields that differ, plus the pinyin keys when
     the name changes (the ID number is the key, so it and what derives from it never change)."""
     changes = {}
@@ -753,7 +815,7 @@ def _changes(person: Person, out: dict) -> dict:
         if before != value:
             changes[key] = [before, value]
     if "name" in changes:
-        full, initials = name_keys(out["name"])
+        full, initials = keys or name_keys(out["name"])
         changes["name_pinyin"] = [person.name_pinyin, full]
         changes["name_initials"] = [person.name_initials, initials]
     return changes
@@ -801,17 +863,17 @@ class _Apply:
 
     def __call__(self, batch, keep: bool):
         report = self.report
-        numbers = [ident.number for _, _, ident in batch]
+        numbers = [row[2].number for row in batch]
         existing = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers)}
         creates, updates, outside = [], [], []
-        for number, out, ident in batch:
+        for number, out, ident, keys in batch:
             person = existing.get(ident.number)
             if person is None:
-                creates.append((number, out, ident))
+                creates.append((number, out, ident, keys))
             elif not person.village_id.startswith(self.prefix):
                 outside.append((number, person.village_id))
             else:
-                changes = _changes(person, out)
+                changes = _changes(person, out, keys)
                 if changes:
                     updates.append((number, person, changes))
                 else:
@@ -853,32 +915,46 @@ class _Apply:
             )
 
     def create(self, creates) -> list[audit.Pending]:
-        rows = []
-        for _number, out, ident in creates:
-            full, initials = name_keys(out["name"])
-            row = {**_DEFAULTED, **out}
-            row["birth_date"] = ident.birth_date
-            row["sex"] = ident.sex
-            row["name_pinyin"] = full
-            row["name_initials"] = initials
-            row["id_reversed"] = reversed_id(ident.number)
-            rows.append(row)
-        pks = self.inserter.insert(rows)
+        """Insert the new persons (one row of values each, in the inserter's column order, from
+        its template of defaults) and return their audit entries."""
+        inserter = self.inserter
+        template, at = inserter.template, inserter.index
+        i_name, i_pinyin, i_initials = at["name"], at["name_pinyin"], at["name_initials"]
+        i_birth, i_sex, i_reversed, i_village = (
+            at["birth_date"],
+            at["sex"],
+            at["id_reversed"],
+            at["village_id"],
+        )
+        audited = [(name, at[key]) for key, name in _CREATE_AUDIT_KEYS]
         actor, source, touched = self.actor, self.source, self.touched
-        pending = []
-        for (number, _out, ident), row, pk in zip(creates, rows, pks, strict=True):
-            touched.append(_Key(pk, row["name"], row["name_pinyin"], row["birth_date"], row["village_id"]))
+        rows, changes_of = [], []
+        for _number, out, ident, keys in creates:
+            values = template.copy()
+            for key, value in out.items():
+                values[at[key]] = value
+            values[i_pinyin], values[i_initials] = keys or name_keys(out["name"])
+            values[i_birth], values[i_sex] = ident.birth_date, ident.sex
+            values[i_reversed] = reversed_id(ident.number)
+            rows.append(values)
             # before/after of a new person: the values it was created with (empty ones left out)
-            changes = {name: [None, v] for key, name in _CREATE_AUDIT_KEYS if (v := row.get(key))}
+            changes = {name: [None, v] for name, i in audited if (v := values[i])}
             changes["id_number"] = [None, ident.masked]
+            changes_of.append(changes)
+        pks = inserter.insert(rows)
+        pending = []
+        for (number, _out, _ident, _keys), values, changes, pk in zip(
+            creates, rows, changes_of, pks, strict=True
+        ):
+            touched.append(_Key(pk, values[i_name], values[i_pinyin], values[i_birth], values[i_village]))
             pending.append(
                 audit.Pending(
                     actor,
                     "import",
                     object_type=_PERSON_TYPE,
                     object_id=str(pk),
-                    object_repr=row["name"],
-                    region_code=row["village_id"],
+                    object_repr=values[i_name],
+                    region_code=values[i_village],
                     changes=changes,
                     extra={**source, "row": number, "created": True},
                 )
@@ -929,7 +1005,8 @@ class _PersonInserter:
     """Insert new persons without the ORM's per-value overhead: COPY on PostgreSQL (with ids
     taken from the table's sequence), one executemany on SQLite. The columns come from the
     model, so a field added later is filled with its default; dates and timestamps go through
-    the backend's own adapters."""
+    the backend's own adapters. A row is a list of values in `index` order, made from
+    `template` (every column's default, the ledger's defaults for a new person included)."""
 
     def __init__(self, actor):
         self.connection = connection = connections[router.db_for_write(Person)]
@@ -937,14 +1014,14 @@ class _PersonInserter:
         ops = connection.ops
         now = timezone.now()
         fields = [f for f in Person._meta.concrete_fields if not f.primary_key]
-        plan = []  # (attname, default, adapt)
-        for f in fields:
+        template, adapted = [], []
+        for i, f in enumerate(fields):
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 default = now
             elif f.attname == "created_by_id":
                 default = getattr(actor, "pk", None)
             else:
-                default = f.get_default()
+                default = _DEFAULTED.get(f.attname, f.get_default())
             if isinstance(f, models.DateTimeField):
                 adapt = None if postgres else ops.adapt_datetimefield_value
             elif isinstance(f, models.DateField):
@@ -953,12 +1030,12 @@ class _PersonInserter:
                 adapt = None
             else:
                 adapt = (lambda field: lambda v: field.get_db_prep_save(v, connection))(f)
-            if adapt is not None and default is not None:
-                default = adapt(default)
-            plan.append((f.attname, default, adapt))
-        self.plain = [(a, d) for a, d, adapt in plan if adapt is None]
-        self.adapted = [(i, a, adapt) for i, (a, _d, adapt) in enumerate(plan) if adapt is not None]
-        self.plan = plan
+            template.append(default)
+            if adapt is not None:
+                adapted.append((i, adapt))
+        self.template = template
+        self.adapted = adapted
+        self.index = {f.attname: i for i, f in enumerate(fields)}
         qn = ops.quote_name
         self.table = qn(Person._meta.db_table)
         pk = Person._meta.pk
@@ -972,28 +1049,29 @@ class _PersonInserter:
                 cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [Person._meta.db_table, pk.column])
                 self.sequence = cursor.fetchone()[0]
 
-    def insert(self, rows: list[dict]) -> list[int]:
+    def insert(self, rows: list[list]) -> list[int]:
         """Insert the rows; return their primary keys in order."""
-        plan = self.plan
-        tuples = []
-        for row in rows:
-            values = [row.get(attname, default) for attname, default, _adapt in plan]
-            for i, attname, adapt in self.adapted:
-                v = row.get(attname)
-                if v is not None:
-                    values[i] = adapt(v)
-            tuples.append(values)
         with self.connection.cursor() as cursor:
             if self.postgres:
                 cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, len(rows)])
                 pks = [r[0] for r in cursor.fetchall()]
                 with cursor.cursor.copy(f"COPY {self.table} ({self.column_sql}) FROM STDIN") as copy:
-                    for pk, values in zip(pks, tuples, strict=True):
-                        copy.write_row([pk, *values])
+                    write = copy.write_row
+                    for pk, values in zip(pks, rows, strict=True):
+                        write([pk, *values])
                 return pks
-            marks = ", ".join(["%s"] * len(plan))
+            adapted = self.adapted
+            tuples = []
+            for values in rows:
+                values = values.copy()
+                for i, adapt in adapted:
+                    if values[i] is not None:
+                        values[i] = adapt(values[i])
+                tuples.append(values)
+            marks = ", ".join(["%s"] * len(self.template))
             cursor.executemany(f"INSERT INTO {self.table} ({self.column_sql}) VALUES ({marks})", tuples)
-        numbers = [row["id_number"] for row in rows]
+        number = self.index["id_number"]
+        numbers = [values[number] for values in rows]
         found = dict(Person.objects.filter(id_number__in=numbers).values_list("id_number", "pk"))
         return [found[n] for n in numbers]
 
