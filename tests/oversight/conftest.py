@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from doudi.oversight import inspections as svc
+from doudi.oversight import surveys
 from doudi.oversight.models import Finding
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
@@ -48,7 +49,11 @@ def ov(loop):
             results=results_for(checklist, {"视觉贫困": f"{person.name}被褥脏乱"}, person=person, photo=True),
         )
     f2 = Finding.objects.get(inspection=i2, ok=False)
+    questionnaire = surveys.questionnaire_create(actor=county, region=w.county)
+    questionnaire2 = surveys.questionnaire_create(actor=county, region=w.t2, name="柳河镇问卷")
     return SimpleNamespace(
+        questionnaire=questionnaire,
+        questionnaire2=questionnaire2,
         loop=loop,
         world=w,
         checklist=checklist,

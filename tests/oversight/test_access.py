@@ -3,7 +3,7 @@
 import pytest
 
 from doudi.oversight.inspections import DEFAULT_ITEMS
-from doudi.oversight.models import ChecklistItem, Finding, RectificationTask
+from doudi.oversight.models import ChecklistItem, Evaluation, Finding, RectificationTask, SurveyResponse
 
 ROUTES = {
     "oversight_tasks": {"url": lambda w: "/oversight/rectification/", "methods": ["get"]},
@@ -80,6 +80,25 @@ ROUTES = {
         "methods": ["get"],
         "object": True,
     },
+    # 满意度调查、绩效评估
+    "oversight_person_survey": {
+        "url": lambda w: f"/oversight/persons/{w.p2.pk}/survey/",
+        "methods": ["get", "post"],
+        "object": True,
+    },
+    "oversight_person_evaluation": {
+        "url": lambda w: f"/oversight/persons/{w.p2.pk}/evaluation/",
+        "methods": ["get", "post"],
+        "object": True,
+    },
+    "oversight_questionnaires": {"url": lambda w: "/oversight/questionnaires/", "methods": ["get", "post"]},
+    "oversight_questionnaire": {
+        "url": lambda w: f"/oversight/questionnaires/{w.ov.questionnaire2.pk}/",
+        "methods": ["get", "post"],
+        "object": True,
+        "reviewer": True,
+    },
+    "oversight_results": {"url": lambda w: "/oversight/results/", "methods": ["get"]},
     "api:oversight_api_tasks": {"url": lambda w: "/api/v1/rectifications", "methods": ["get"], "api": True},
     "api:oversight_api_task_create": {
         "url": lambda w: "/api/v1/rectifications",
@@ -130,6 +149,8 @@ def test_town1_gets_404_for_town2_records(login, loop, ov, make, name):
     assert task.status == "open" and task.version == loop.task2.version
     assert ov.checklist2.items.count() == len(DEFAULT_ITEMS) and ov.item2.title == DEFAULT_ITEMS[0][0]
     assert Finding.objects.filter(inspection=ov.insp2).count() == len(DEFAULT_ITEMS)
+    assert not SurveyResponse.objects.exists() and not Evaluation.objects.exists()
+    assert ov.questionnaire2.questions.count() == 5
 
 
 def test_town2_and_the_county_see_the_task(login, loop):

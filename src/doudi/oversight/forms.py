@@ -161,3 +161,50 @@ class CircularForm(forms.Form):
     def __init__(self, *args, rounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].choices = [("", _("All rounds"))] + [(r, r) for r in rounds]
+
+
+# ---- surveys and evaluations ----------------------------------------------------------------------
+
+
+class SurveyForm(forms.Form):
+    asked_on = forms.DateField(label=_("Date"), widget=_date())
+    channel = forms.ChoiceField(label=_("How"), widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, questions, channels, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = channels
+        self.questions = list(questions)
+        for q in self.questions:
+            self.fields[f"q_{q.pk}"] = forms.ChoiceField(
+                label=q.text, choices=answers, widget=forms.RadioSelect
+            )
+
+    def answers(self) -> dict:
+        return {q.pk: self.cleaned_data[f"q_{q.pk}"] for q in self.questions}
+
+
+class EvaluationForm(forms.Form):
+    SCORE_CHOICES = [(n, str(n)) for n in (5, 4, 3, 2, 1)]
+
+    subject = forms.ChoiceField(widget=forms.HiddenInput)
+    subject_name = forms.CharField(label=_("Name"), max_length=100)
+    evaluated_on = forms.DateField(label=_("Date"), widget=_date())
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, subjects, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = subjects
+        self.criteria = criteria
+        for n, name in enumerate(criteria):
+            self.fields[f"c_{n}"] = forms.TypedChoiceField(
+                label=name, choices=self.SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+            )
+
+    def scores(self) -> dict:
+        return {name: self.cleaned_data[f"c_{n}"] for n, name in enumerate(self.criteria)}
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Question"), max_length=200)
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True)

@@ -219,3 +219,112 @@ class FindingPhoto(models.Model):
 
     def __str__(self):
         return str(self.upload)
+
+
+# ---- satisfaction surveys and performance evaluations (满意度调查、绩效评估) ------------------------
+
+
+class Answer(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    FAIRLY = "fairly", _("Fairly satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class Questionnaire(models.Model):
+    """A county's short satisfaction questionnaire; questions are retired, never deleted."""
+
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(pgettext_lazy("questionnaire", "name"), max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "region"
+
+    class Meta:
+        ordering = ["region_id", "-created_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Question(models.Model):
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("question"), max_length=200)
+    active = models.BooleanField(_("in use"), default=True)
+
+    scope_path = "questionnaire__region"
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class SurveyResponse(models.Model):
+    class Channel(models.TextChoices):
+        VISIT = "visit", _("During a home visit")
+        SEPARATE = "separate", _("Separately")
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="+")
+    asked_on = models.DateField(_("date"))
+    channel = models.CharField(_("how"), max_length=10, choices=Channel.choices, default=Channel.SEPARATE)
+    # {question id (str): Answer value}
+    answers = models.JSONField(default=dict)
+    satisfied = models.PositiveSmallIntegerField(default=0)
+    fairly = models.PositiveSmallIntegerField(default=0)
+    dissatisfied = models.PositiveSmallIntegerField(default=0)
+    comment = models.TextField(_("comment"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "person__village"
+
+    class Meta:
+        ordering = ["-asked_on", "-id"]
+        indexes = [models.Index(fields=["person", "asked_on"])]
+
+    def __str__(self):
+        return f"{self.person_id} {self.asked_on}"
+
+
+class Evaluation(models.Model):
+    """绩效评估 of a guardian, a carer or a service provider: 1–5 per criterion, with a comment."""
+
+    class Subject(models.TextChoices):
+        GUARDIAN = "guardian", _("Guardian")
+        CARER = "carer", _("Carer")
+        PROVIDER = "provider", _("Service provider")
+
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject = models.CharField(_("who is evaluated"), max_length=10, choices=Subject.choices)
+    subject_name = models.CharField(_("name"), max_length=100)
+    evaluated_on = models.DateField(_("date"))
+    # {criterion: 1..5}
+    scores = models.JSONField(default=dict)
+    average = models.DecimalField(max_digits=3, decimal_places=2)
+    poor = models.BooleanField(default=False)
+    comment = models.TextField(_("comment"), blank=True)
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "region"
+
+    class Meta:
+        ordering = ["-evaluated_on", "-id"]
+        indexes = [
+            models.Index(fields=["region", "evaluated_on"]),
+            models.Index(fields=["person", "subject"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(average__gte=1) & Q(average__lte=5), name="oversight_evaluation_average_1_5"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_subject_display()} {self.subject_name}"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import inspection_views as iv
+from . import survey_views as sv
 from . import views
 
 urlpatterns = [
@@ -22,4 +23,10 @@ urlpatterns = [
     path("inspections/<int:pk>/record/", iv.inspection_record, name="oversight_inspection_record"),
     path("inspections/<int:pk>/report/", iv.inspection_report, name="oversight_inspection_report"),
     path("findings/photos/<int:pk>/", iv.finding_photo, name="oversight_finding_photo"),
+    # 满意度调查、绩效评估
+    path("persons/<int:pk>/survey/", sv.person_survey, name="oversight_person_survey"),
+    path("persons/<int:pk>/evaluation/", sv.person_evaluation, name="oversight_person_evaluation"),
+    path("questionnaires/", sv.questionnaire_list, name="oversight_questionnaires"),
+    path("questionnaires/<int:pk>/", sv.questionnaire_detail, name="oversight_questionnaire"),
+    path("results/", sv.results_page, name="oversight_results"),
 ]
