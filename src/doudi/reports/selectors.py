@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
@@ -368,7 +368,11 @@ def compute(
         f"GROUP BY t.{quote('r_grp')}, t.{quote('r_inst')}"
     )
     keys = list(atoms)
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=inner.db), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The correlated subplans make the estimated cost large enough for PostgreSQL's JIT,
+            # whose compilation (~0.6 s) costs more than the query itself (bench/monthly_report.py).
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(query, outer_params + list(params))
         for grp, inst, *values in cursor.fetchall():
             row = figures.setdefault(grp, dict.fromkeys(KEYS, 0))
