@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .loop_rules import Aspect, NetworkRole, PlacementKind, ServiceKind
 from .models import CareSetting, Institution
@@ -46,7 +47,7 @@ class VisitForm(forms.Form):
     latitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
     longitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
 
-    CHOICES = [("ok", _("Normal")), ("problem", _("Problem"))]
+    CHOICES = [("ok", _("Normal")), ("problem", pgettext_lazy("visit aspect", "Problem"))]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,7 +109,7 @@ class MemberForm(forms.Form):
 
 
 class InstitutionForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("organisation", "Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=Institution.Kind.choices)
     beds = forms.IntegerField(label=_("Beds"), min_value=0)
     region = forms.ModelChoiceField(label=_("Region"), queryset=None)
@@ -120,7 +121,7 @@ class InstitutionForm(forms.Form):
 
 
 class ProviderForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("organisation", "Name"), max_length=100)
     region = forms.ModelChoiceField(label=_("Region"), queryset=None)
     contact = forms.CharField(label=_("Contact person"), required=False)
     phone = forms.CharField(label=_("Phone"), required=False)

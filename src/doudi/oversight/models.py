@@ -23,7 +23,7 @@ class SourceKind(models.TextChoices):
 class RectificationTask(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("rectification status", "Open")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("rectification status", "Closed")
 
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(
@@ -79,8 +79,8 @@ class TaskNote(models.Model):
     """A progress note, the closure, or a reopening, in order."""
 
     class Kind(models.TextChoices):
-        PROGRESS = "progress", _("Progress")
-        CLOSED = "closed", _("Closed")
+        PROGRESS = "progress", pgettext_lazy("rectification", "Progress")
+        CLOSED = "closed", pgettext_lazy("rectification status", "Closed")
         REOPENED = "reopened", _("Reopened")
         CHANGED = "changed", _("Changed")
 

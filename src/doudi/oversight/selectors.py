@@ -8,15 +8,16 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from doudi.core.scope import get_scoped_or_404, scoped
 
 from .models import RectificationTask, TaskNote
 
 BUCKETS = {
-    "open": _("Open"),
+    "open": pgettext_lazy("rectification status", "Open"),
     "overdue": _("Overdue"),
-    "closed": _("Closed"),
+    "closed": pgettext_lazy("rectification status", "Closed"),
 }
 
 
