@@ -14,7 +14,9 @@ def test_demo_months(db):
     last = rules.previous_month(this_month)
     before = rules.previous_month(last)
     assert MonthReport.objects.get(region=county, month=before).status == "closed"
-    statuses = list(MonthReport.objects.filter(month=last, region__parent=county).values_list("status", flat=True))
+    statuses = list(
+        MonthReport.objects.filter(month=last, region__parent=county).values_list("status", flat=True)
+    )
     assert statuses.count("returned") == 1 and statuses.count("submitted") == len(statuses) - 1 >= 5
     assert not MonthReport.objects.filter(month=this_month).exists()
     n = MonthReport.objects.count()
