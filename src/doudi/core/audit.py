@@ -279,6 +279,12 @@ def _insert(connection, values: list[tuple], first: int, last: int) -> list[int]
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES ({marks})", [(r[0], at, *r[2:]) for r in values]
         )
+        if connection.vendor == "sqlite":
+            # Inside the transaction SQLite lets no one else write, so the rows got consecutive
+            # rowids (the primary key) ending with the last one inserted.
+            cursor.execute("SELECT last_insert_rowid()")
+            end = cursor.fetchone()[0]
+            return list(range(end - len(values) + 1, end + 1))
         seq_column = connection.ops.quote_name(AuditEntry._meta.get_field("seq").column)
         cursor.execute(
             f"SELECT {pk_column} FROM {table} WHERE {seq_column} BETWEEN %s AND %s ORDER BY {seq_column}",

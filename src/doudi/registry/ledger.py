@@ -679,6 +679,29 @@ def _gc_frozen():
         gc.unfreeze()
 
 
+SQLITE_CACHE_KB = 32 * 1024  # SQLite's page cache while importing (its default is 2 MB)
+
+
+@contextmanager
+def _sqlite_cache():
+    """On SQLite, a page cache that holds the indexes of a county's ledger while importing: with
+    the default 2 MB, each of 100,000 inserts into the ten Person indexes (ID numbers arrive in
+    random order) reads its pages back from the file (docs/performance.md). Restored after."""
+    connection = connections[router.db_for_write(Person)]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{int(SQLITE_CACHE_KB)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def _read_ahead(items: Iterator, depth: int = 2) -> Iterator:
     """Iterate `items` in a thread of its own, up to `depth` items ahead of the caller.
 
@@ -789,7 +812,7 @@ def ledger_import(
                 progress(read, max(total, read), message)
 
     if commit:
-        with _gc_frozen(), transaction.atomic():
+        with _gc_frozen(), _sqlite_cache(), transaction.atomic():
             run()
             if all_or_nothing and report.errors:
                 transaction.set_rollback(True)
@@ -1070,10 +1093,11 @@ class _PersonInserter:
                 tuples.append(values)
             marks = ", ".join(["%s"] * len(self.template))
             cursor.executemany(f"INSERT INTO {self.table} ({self.column_sql}) VALUES ({marks})", tuples)
-        number = self.index["id_number"]
-        numbers = [values[number] for values in rows]
-        found = dict(Person.objects.filter(id_number__in=numbers).values_list("id_number", "pk"))
-        return [found[n] for n in numbers]
+            # Inside the import's transaction SQLite lets no one else write, so the rows got
+            # consecutive rowids (the primary key) ending with the last one inserted.
+            cursor.execute("SELECT last_insert_rowid()")
+            last = cursor.fetchone()[0]
+        return list(range(last - len(rows) + 1, last + 1))
 
 
 # ---- writing the layout -----------------------------------------------------------------------
