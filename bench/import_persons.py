@@ -12,8 +12,9 @@ measures, in the same run:
 
 and prints one JSON line per database: database, rows, floor_s, import_s, rows_per_s, ratio (b/a)
 and peak_mb (the import process's peak resident set, from wait4's rusage); also check_s (the same
-command without --commit: the preview a clerk sees) and reimport_s (the same file committed again,
-which changes nothing).
+command without --commit: the preview a clerk sees), reimport_s (the same file committed again,
+which changes nothing) and load (the machine's 1-minute load average before and after: on a shared
+machine the wall times depend on it).
 
 Databases: a temporary SQLite file, and a database created on the PostgreSQL server named by
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) as doudi_bench_<pid>, dropped
@@ -120,6 +121,7 @@ def timed_import(env: dict, ledger: Path, *options: str) -> tuple[float, float, 
 def run_one(database: str, url: str, workdir: Path, region_csv: Path, ledger: Path, rows: int) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "DOUDI_DATA_DIR": str(workdir / f"data-{database}")}
     env.pop("DEBUG", None)
+    load_before = os.getloadavg()[0]  # the machine may be shared: record how busy it was
     doudi(env, "migrate", "--noinput")
     doudi(env, "import-regions", str(region_csv))
     floor_s, count = floor(ledger)
@@ -142,6 +144,7 @@ def run_one(database: str, url: str, workdir: Path, region_csv: Path, ledger: Pa
         "peak_mb": round(peak_mb, 1),
         "check_s": round(check_s, 3),
         "reimport_s": round(reimport_s, 3),
+        "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],  # 1-minute load average, before/after
     }
 
 
