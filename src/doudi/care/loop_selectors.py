@@ -12,7 +12,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Concat, Substr
 from django.http import Http404
 from django.utils import timezone
@@ -264,9 +277,19 @@ def ledger_rows(user, township: str, month: dt.date):
 # ---- guardian performance -------------------------------------------------------------------------------
 
 
+GUARDIAN_REASONS = {
+    "visits": gettext_lazy("Problems found on repeated visits"),
+    "evaluation": gettext_lazy("Latest guardian evaluation poor"),
+}
+
+
 def guardian_performance(user, today: dt.date | None = None):
-    """Persons whose visits found 监护责任 "有问题" at least twice in three months — candidates for
-    replacing the guardian (care's replacement flow)."""
+    """Candidates for replacing the guardian (care's replacement flow): persons whose visits found
+    监护责任 "有问题" at least twice in three months (`by_visits`) or whose latest guardian evaluation
+    (oversight's 绩效评估) is poor (`poor_evaluation`); either or both. The reasons' labels are
+    GUARDIAN_REASONS. One query for the list (correlated subqueries), one for its count."""
+    from doudi.oversight.results import latest_guardian_evaluation
+
     today = today or timezone.localdate()
     since = add_months(today, -GUARDIAN_PROBLEM_MONTHS)
     bad = (
@@ -283,6 +306,7 @@ def guardian_performance(user, today: dt.date | None = None):
         .order_by("-visited_on")
         .values("visited_on")[:1]
     )
+    latest_eval = latest_guardian_evaluation("pk")
     current = Guardianship.objects.filter(person=OuterRef("pk"), status=Guardianship.Status.ACTIVE)
     pending = ReplacementCase.objects.filter(person=OuterRef("pk"), status=ReplacementCase.Status.PENDING)
     return (
@@ -290,14 +314,29 @@ def guardian_performance(user, today: dt.date | None = None):
         .filter(status=PersonStatus.ACTIVE)
         .annotate(
             guardian_problems=Coalesce(Subquery(bad, output_field=IntegerField()), 0),
+            poor_evaluation=Coalesce(
+                Subquery(latest_eval.values("poor")[:1], output_field=BooleanField()), Value(False)
+            ),
+        )
+        .filter(Q(guardian_problems__gte=GUARDIAN_PROBLEM_COUNT) | Q(poor_evaluation=True))
+        .annotate(
+            by_visits=ExpressionWrapper(
+                Q(guardian_problems__gte=GUARDIAN_PROBLEM_COUNT), output_field=BooleanField()
+            ),
             last_problem=Subquery(last_bad),
+            evaluated_on=Subquery(latest_eval.values("evaluated_on")[:1]),
             guardian_name=Subquery(current.values("guardian_name")[:1]),
             has_guardianship=Exists(current),
             replacement_pending=Exists(pending),
         )
-        .filter(guardian_problems__gte=GUARDIAN_PROBLEM_COUNT)
         .select_related("village")
-        .order_by("-guardian_problems", "-last_problem", "pk")
+        .order_by(
+            "-by_visits",
+            "-guardian_problems",
+            F("last_problem").desc(nulls_last=True),
+            F("evaluated_on").desc(nulls_last=True),
+            "pk",
+        )
     )
 
 

@@ -262,6 +262,7 @@ def visit_new(request, person_id):
 
 def visit_detail(request, pk):
     _need(request.user, Cap.VIEW_PERSONS)
+    from doudi.oversight.results import visit_surveys
     from doudi.oversight.selectors import tasks_for_source
 
     visit = sel.visit_get(request.user, pk)
@@ -272,6 +273,8 @@ def visit_detail(request, pk):
             "visit": visit,
             "photos": visit.photos.all(),
             "tasks": tasks_for_source(request.user, "visit", visit.pk),
+            "surveys": visit_surveys(request.user, visit),
+            "can_survey": request.user.can(Cap.RECORD_VISITS),
         },
     )
 
@@ -362,6 +365,7 @@ def guardian_performance(request):
         {
             "page": paginate(request, qs),
             "count": qs.count(),
+            "reasons": sel.GUARDIAN_REASONS,
             "can_replace": request.user.can(Cap.START_GUARDIAN_REPLACEMENT),
         },
     )

@@ -270,6 +270,15 @@ class SurveyResponse(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="+")
     asked_on = models.DateField(_("date"))
     channel = models.CharField(_("how"), max_length=10, choices=Channel.choices, default=Channel.SEPARATE)
+    # the visit during which it was asked (channel "visit"), when recorded from the visit page
+    visit = models.ForeignKey(
+        "care.Visit",
+        verbose_name=_("visit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="surveys",
+    )
     # {question id (str): Answer value}
     answers = models.JSONField(default=dict)
     satisfied = models.PositiveSmallIntegerField(default=0)

@@ -93,14 +93,18 @@ def township_results(
     return list(out.values())
 
 
+def latest_guardian_evaluation(person_ref: str = "person"):
+    """The latest guardian evaluation of the person at OuterRef(`person_ref`), for a subquery
+    (`.values(...)[:1]`). Shared with care's guardian-performance list so both agree on "latest"."""
+    return Evaluation.objects.filter(
+        person=OuterRef(person_ref), subject=Evaluation.Subject.GUARDIAN
+    ).order_by("-evaluated_on", "-pk")
+
+
 def poor_guardian_evaluations(user):
     """Persons whose latest guardian evaluation is poor — candidates for replacing the guardian.
     A queryset of Evaluation rows (one per person, the latest), newest first."""
-    latest = (
-        Evaluation.objects.filter(person=OuterRef("person"), subject=Evaluation.Subject.GUARDIAN)
-        .order_by("-evaluated_on", "-pk")
-        .values("pk")[:1]
-    )
+    latest = latest_guardian_evaluation("person").values("pk")[:1]
     return (
         scoped(Evaluation, user)
         .filter(subject=Evaluation.Subject.GUARDIAN, person__isnull=False, pk=Subquery(latest), poor=True)
@@ -111,6 +115,11 @@ def poor_guardian_evaluations(user):
 
 def person_surveys(user, person):
     return scoped(SurveyResponse, user).filter(person=person).select_related("recorded_by")
+
+
+def visit_surveys(user, visit):
+    """Surveys asked during this visit."""
+    return scoped(SurveyResponse, user).filter(visit=visit).select_related("recorded_by")
 
 
 def person_evaluations(user, person):

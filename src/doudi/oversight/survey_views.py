@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,21 +34,40 @@ def questionnaire_for(region_code: str):
     return Questionnaire.objects.filter(region_id__in=prefixes).order_by("-created_at", "-pk").first()
 
 
+def _visit_of(request, person):
+    """The visit named by `?visit=` (in the area, of this person), or None."""
+    pk = request.GET.get("visit")
+    if not pk:
+        return None
+    from doudi.care.loop_selectors import visit_get
+
+    if not pk.isdigit():
+        raise Http404
+    visit = visit_get(request.user, pk)
+    if visit.person_id != person.pk:
+        raise Http404
+    return visit
+
+
 @require_http_methods(["GET", "POST"])
 def person_survey(request, pk):
     _need(request.user.can(Cap.RECORD_VISITS))
     person = get_scoped_or_404(Person.objects.select_related("village"), request.user, pk=pk)
+    visit = _visit_of(request, person)
     questionnaire = questionnaire_for(person.village_id)
     if questionnaire is None:
         messages.error(request, _("The county has not set up the satisfaction questionnaire yet."))
         return redirect("person_detail", pk=person.pk)
+    channel = SurveyResponse.Channel.VISIT if visit else request.GET.get("channel", "separate")
     form = SurveyForm(
         request.POST or None,
         questions=questionnaire.questions.filter(active=True),
         channels=SurveyResponse.Channel.choices,
         answers=Answer.choices,
-        initial={"asked_on": timezone.localdate(), "channel": request.GET.get("channel", "separate")},
+        initial={"asked_on": visit.visited_on if visit else timezone.localdate(), "channel": channel},
     )
+    if visit:
+        form.fields["channel"].disabled = True  # asked during this visit
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -59,17 +79,20 @@ def person_survey(request, pk):
                 asked_on=d["asked_on"],
                 channel=d["channel"],
                 comment=d["comment"],
+                visit=visit,
             )
         except ValidationError as exc:
             for m in exc.messages:
                 form.add_error(None, m)
         else:
             messages.success(request, _("Survey recorded."))
+            if visit:
+                return redirect("care_visit", pk=visit.pk)
             return redirect(f"/persons/{person.pk}/#oversight")
     return render(
         request,
         "oversight/survey_form.html",
-        {"person": person, "form": form, "questionnaire": questionnaire},
+        {"person": person, "form": form, "questionnaire": questionnaire, "visit": visit},
         status=400 if form.errors else 200,
     )
 

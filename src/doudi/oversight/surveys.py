@@ -85,12 +85,18 @@ def survey_record(
     asked_on: dt.date | None = None,
     channel: str = SurveyResponse.Channel.SEPARATE,
     comment: str = "",
+    visit=None,
 ) -> SurveyResponse:
     """`answers` maps a Question pk to 'satisfied' / 'fairly' / 'dissatisfied'; every active
-    question needs an answer."""
+    question needs an answer. With `visit` (a care Visit of the same person) the survey is linked
+    to it and its channel is "during a visit"."""
     if not actor.can(Cap.RECORD_VISITS):
         raise PermissionDenied(_("Your role does not allow this."))
     _area(actor, person.village_id)
+    if visit is not None:
+        if visit.person_id != person.pk:
+            raise ValidationError("该走访不是对此对象的走访。")
+        channel = SurveyResponse.Channel.VISIT
     asked_on = asked_on or timezone.localdate()
     if asked_on > timezone.localdate():
         raise ValidationError("调查日期不能晚于今天。")
@@ -106,6 +112,7 @@ def survey_record(
             questionnaire=questionnaire,
             asked_on=asked_on,
             channel=channel,
+            visit=visit,
             answers=kept,
             comment=(comment or "").strip(),
             recorded_by=actor,
