@@ -11,7 +11,8 @@ measures, in the same run:
       clock from start to exit (Python and Django start-up included);
 
 and prints one JSON line per database: database, rows, floor_s, import_s, rows_per_s, ratio (b/a)
-and peak_mb (the import process's peak resident set, from wait4's rusage); also check_s (the same
+and peak_mb (the import process's peak resident set, from wait4's rusage) and import_cpu_s (its
+CPU time, user + system: the server's work is not in it); also check_s (the same
 command without --commit: the preview a clerk sees), reimport_s (the same file committed again,
 which changes nothing) and load (the machine's 1-minute load average before and after: on a shared
 machine the wall times depend on it).
@@ -98,8 +99,9 @@ def doudi(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def timed_import(env: dict, ledger: Path, *options: str) -> tuple[float, float, dict]:
-    """Run the import as a child process; (wall seconds, peak RSS in MB, its JSON summary)."""
+def timed_import(env: dict, ledger: Path, *options: str) -> tuple[float, float, dict, float]:
+    """Run the import as a child process; (wall seconds, peak RSS in MB, its JSON summary, its CPU
+    seconds — user + system, which other processes on a shared machine do not inflate)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "doudi", "import-persons", str(ledger), *options],
@@ -115,7 +117,7 @@ def timed_import(env: dict, ledger: Path, *options: str) -> tuple[float, float, 
     if proc.returncode != 0:
         raise SystemExit(f"import failed ({proc.returncode}): {err.decode()[-2000:]}")
     peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
-    return elapsed, peak_mb, json.loads(out)
+    return elapsed, peak_mb, json.loads(out), usage.ru_utime + usage.ru_stime
 
 
 def run_one(database: str, url: str, workdir: Path, region_csv: Path, ledger: Path, rows: int) -> dict:
@@ -126,11 +128,11 @@ def run_one(database: str, url: str, workdir: Path, region_csv: Path, ledger: Pa
     doudi(env, "import-regions", str(region_csv))
     floor_s, count = floor(ledger)
     assert count == rows, (count, rows)
-    check_s, _peak, _summary = timed_import(env, ledger)  # the preview: read and check, write nothing
-    import_s, peak_mb, summary = timed_import(env, ledger, "--commit")
+    check_s, _peak, _summary, _cpu = timed_import(env, ledger)  # the preview: read and check, write nothing
+    import_s, peak_mb, summary, import_cpu_s = timed_import(env, ledger, "--commit")
     if summary["created"] != rows or summary["errors"]:
         raise SystemExit(f"unexpected import result: { {k: v for k, v in summary.items() if k != 'errors'} }")
-    reimport_s, _peak, again = timed_import(env, ledger, "--commit")  # the same file again: no change
+    reimport_s, _peak, again, _cpu = timed_import(env, ledger, "--commit")  # the same file again: no change
     assert again["unchanged"] == rows, again
     floor_after, _ = floor(ledger)  # the machine may be shared: the floor before and after
     floor_s = min(floor_s, floor_after)
@@ -142,6 +144,7 @@ def run_one(database: str, url: str, workdir: Path, region_csv: Path, ledger: Pa
         "rows_per_s": round(rows / import_s),
         "ratio": round(import_s / floor_s, 2),
         "peak_mb": round(peak_mb, 1),
+        "import_cpu_s": round(import_cpu_s, 2),
         "check_s": round(check_s, 3),
         "reimport_s": round(reimport_s, 3),
         "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],  # 1-minute load average, before/after
