@@ -13,7 +13,7 @@ them; ANALYZE; then times `reports.selectors.compute` for the province grouped b
 the same figures, and drops the database.
 
 Prints one JSON line: persons, app_s, floor_s, ratio, queries (of the application's computation;
-independent of the number of townships). A measurement, not a test; results go to docs/performance.md.
+independent of the number of townships), township_s (one township's own statistics). A measurement, not a test; results go to docs/performance.md.
 """
 
 from __future__ import annotations
@@ -247,6 +247,13 @@ def main(argv=None) -> int:
             run_floor()
             floor_times.append(time.perf_counter() - t)
         app_s, floor_s = statistics.median(app_times), statistics.median(floor_times)
+        # One township's page (its own row): the per-table aggregates are narrowed to its persons.
+        township = Region.objects.filter(level=rcodes.TOWNSHIP).order_by("code").first()
+        town_times = []
+        for _ in range(args.repeat + 1):
+            t = time.perf_counter()
+            selectors.compute(None, township, MONTH, TODAY)
+            town_times.append(time.perf_counter() - t)
         same = all(app_result.total.figures[k] == v for k, v in floor_result.items())
         result = {
             "persons": args.persons,
@@ -254,6 +261,7 @@ def main(argv=None) -> int:
             "floor_s": round(floor_s, 3),
             "ratio": round(app_s / floor_s, 2),
             "queries": len(q),
+            "township_s": round(statistics.median(town_times[1:]), 3),
             "townships": len(app_result.rows),
             "same_figures": same,
             "load_s": round(load_s, 1),

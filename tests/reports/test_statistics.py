@@ -108,3 +108,75 @@ def test_query_count_does_not_grow_with_townships(month_data, make, lf, django_a
     with django_assert_num_queries(len(before)):
         stats = selectors.statistics(w.users.county, w.county.code, MONTH, TODAY)
     assert len(stats.rows) == 7 and v
+
+
+def _normal(row: dict) -> dict:
+    out = dict(row)
+    for k in ("r_disp", "r_agreement", "r_expiring", "r_budget", "r_served"):
+        out[k] = bool(out[k])
+    return out
+
+
+def test_counts_use_the_same_per_person_columns_as_the_lists(month_data, lf):
+    """The counts read person_rows (per-table aggregates joined once), the lists person_base
+    (correlated subqueries): person by person, every column is the same — including ties and
+    records that must not count."""
+    from doudi.care.models import Agreement, CarePlacement, Institution, ServiceBudget, Visit
+    from doudi.core.scope import within
+
+    from .conftest import D, agreement, assess
+
+    w = month_data.world
+    H = lf.person(w.v2, "辛", supported_since=D(2020, 1, 1), placement="centralized")
+    I = lf.person(w.v2, "壬", supported_since=D(2020, 1, 1))  # noqa: E741
+    assess(H, D(2026, 6, 1), "none")
+    assess(H, D(2026, 6, 1), "full")  # same day: the later record counts
+    assess(I, D(2026, 10, 31), "partial")  # on the month end: counts
+    old = Institution.objects.create(region=w.t2, name="柳河敬老院", kind="nursing_home", beds=5)
+    new = Institution.objects.create(region=w.t2, name="柳河福利院", kind="nursing_home", beds=5)
+    clerk = w.users.town2
+    CarePlacement.objects.create(
+        person=H, kind="nursing_home", institution=old, started_on=D(2020, 1, 1), created_by=clerk
+    )
+    CarePlacement.objects.create(  # ended on the month end: no longer in force
+        person=H,
+        kind="nursing_home",
+        institution=new,
+        started_on=D(2026, 6, 1),
+        ended_on=D(2026, 10, 31),
+        created_by=clerk,
+    )
+    CarePlacement.objects.create(  # in force, but no institution: does not count
+        person=H,
+        kind="family",
+        started_on=D(2026, 10, 2),
+        ended_on=D(2026, 11, 15),
+        created_by=clerk,
+    )
+    for day in (3, 20, 27):
+        Visit.objects.create(person=I, visitor=clerk, visited_on=D(2026, 10, day))
+    Visit.objects.create(person=I, visitor=clerk, visited_on=D(2026, 11, 1))
+    second = agreement(I, w.users.county, D(2025, 1, 1), D(2027, 1, 1))
+    second.pk, second.status, second.end_on = None, Agreement.Status.EXPIRED, D(2026, 12, 1)
+    second.save()  # a second one in force, expiring: the person counts once
+    draft = agreement(H, w.users.county, D(2025, 1, 1), D(2026, 12, 1))
+    Agreement.objects.filter(pk=draft.pk).update(status=Agreement.Status.DRAFT)
+    contract = ServiceBudget.objects.get(person=month_data.C).contract
+    ServiceBudget.objects.create(person=I, contract=contract, monthly_amount=50)
+
+    region = w.county
+    p = selectors.Period.of(MONTH, region.code, TODAY)
+    sql, params = selectors.person_rows(p, lambda qs: within(qs, region))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        bulk = {r[0]: _normal(dict(zip(names[1:], r[1:], strict=True))) for r in cursor.fetchall()}
+    each = {
+        r.pop("pk"): _normal(r)
+        for r in within(selectors.person_base(p), region).values("pk", *selectors.PERSON_COLUMNS)
+    }
+    assert bulk == each
+    assert each[H.pk]["r_level"] == "full" and each[H.pk]["r_inst"] == old.pk
+    assert (each[I.pk]["r_visits"], each[I.pk]["r_by_due"]) == (3, 2)
+    assert each[I.pk]["r_expiring"] and each[I.pk]["r_budget"] and not each[H.pk]["r_agreement"]
+    assert len(each) == 7

@@ -1,12 +1,15 @@
 """Monthly statistics (issue 7), always read through the area scope.
 
 One definition per figure (`FIGURES`) produces both the number and the list behind it: a person
-figure is a conjunction of atoms over a few per-person columns (`person_base`); the page's count is
-`SUM(CASE WHEN <atoms> …)` over that very queryset grouped by region prefix, and the drill-down list
-is the same queryset filtered by the same atoms. So a number and its list cannot disagree.
+figure is a conjunction of atoms over a few per-person columns; the page's count is
+`SUM(CASE WHEN <atoms> …)` over the persons' rows grouped by region prefix, and the drill-down list
+is the persons filtered by the same atoms. The per-person columns are defined once (`_Tables`) and
+built two ways: `person_rows` aggregates each table once by person and LEFT JOINs the results (the
+counts: the whole area at once), `person_base` correlates the same querysets with each person (the
+lists: an ORM queryset to filter, order and page). tests/reports prove the two agree column by
+column, and that every number equals the length of its list.
 
-Query count does not depend on the number of townships: persons are one query (the per-person
-columns are correlated subqueries evaluated once per row, wrapped by one GROUP BY), tasks one,
+Query count does not depend on the number of townships: persons are one query, tasks one,
 material hand-overs one, plus the region names. bench/monthly_report.py measures it.
 """
 
@@ -16,8 +19,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connections, transaction
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OrderBy,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -187,61 +204,153 @@ def supported_q(end: dt.date) -> Q:
     return since & active
 
 
-def person_base(p: Period):
-    """Persons on the books at the month end with the per-person columns the figures test."""
-    start, end = p.month, p.end
-    level = (
-        Assessment.objects.filter(person=OuterRef("pk"), assessed_on__lte=end)
-        .order_by("-assessed_on", "-pk")
-        .values("level")[:1]
-    )
-    visits = (
-        Visit.objects.filter(person=OuterRef("pk"), visited_on__gte=start, visited_on__lte=end)
-        .order_by()
-        .values("person")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    by_due = (
-        Visit.objects.filter(person=OuterRef("pk"), visited_on__gte=start, visited_on__lte=p.due_on)
-        .order_by()
-        .values("person")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    in_force = Agreement.objects.filter(
-        person=OuterRef("pk"),
-        status__in=[Agreement.Status.ACTIVE, Agreement.Status.EXPIRED, Agreement.Status.ENDED],
-        start_on__lte=end,
-        end_on__gte=end,
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
-    budget = ServiceBudget.objects.filter(
-        person=OuterRef("pk"), contract__start_on__lte=end, contract__end_on__gte=start
-    )
-    served = ServiceDelivery.objects.filter(order__person=OuterRef("pk"), order__month=start)
-    institution = (
-        CarePlacement.objects.filter(person=OuterRef("pk"), started_on__lte=end)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
-        .exclude(institution=None)
-        .order_by("-started_on", "-pk")
-        .values("institution_id")[:1]
-    )
-    return Person.objects.filter(supported_q(end)).annotate(
+class _Tables:
+    """The records behind the per-person columns, each condition written once: person_base
+    correlates them with a person (the lists), person_rows aggregates each by person (the counts)."""
+
+    def __init__(self, p: Period):
+        start, end = p.month, p.end
+        self.assessments = Assessment.objects.filter(assessed_on__lte=end)
+        self.assessment_order = ("-assessed_on", "-pk")  # the latest one counts
+        self.visits = Visit.objects.filter(visited_on__gte=start, visited_on__lte=end)
+        self.by_due = Q(visited_on__lte=p.due_on)  # the due day is capped at the month end
+        self.in_force = Agreement.objects.filter(
+            status__in=[Agreement.Status.ACTIVE, Agreement.Status.EXPIRED, Agreement.Status.ENDED],
+            start_on__lte=end,
+            end_on__gte=end,
+        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+        self.expiring = Q(end_on__lte=end + dt.timedelta(days=EXPIRING_DAYS))
+        self.budgets = ServiceBudget.objects.filter(contract__start_on__lte=end, contract__end_on__gte=start)
+        self.deliveries = ServiceDelivery.objects.filter(order__month=start)
+        self.placements = (
+            CarePlacement.objects.filter(started_on__lte=end)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+            .exclude(institution=None)
+        )
+        self.placement_order = ("-started_on", "-pk")  # the latest one counts
+
+
+def _persons(p: Period):
+    return Person.objects.filter(supported_q(p.end)).annotate(
         r_urc=Substr("village__urban_rural_code", 1, 1),
         r_disp=Case(When(placement=Placement.DISPERSED, then=Value(True)), default=Value(False)),
+    )
+
+
+def person_base(p: Period):
+    """Persons on the books at the month end with the per-person columns the figures test, as
+    correlated subqueries (the drill-down lists; person_rows computes the same columns in bulk)."""
+    t = _Tables(p)
+    me = OuterRef("pk")
+    level = t.assessments.filter(person=me).order_by(*t.assessment_order).values("level")[:1]
+
+    def count(qs):
+        return Coalesce(
+            Subquery(
+                qs.filter(person=me).order_by().values("person").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    in_force = t.in_force.filter(person=me)
+    institution = t.placements.filter(person=me).order_by(*t.placement_order).values("institution_id")[:1]
+    return _persons(p).annotate(
         r_level=Subquery(level),
-        r_visits=Coalesce(Subquery(visits, output_field=IntegerField()), 0),
-        r_by_due=Coalesce(Subquery(by_due, output_field=IntegerField()), 0),
+        r_visits=count(t.visits),
+        r_by_due=count(t.visits.filter(t.by_due)),
         r_agreement=Exists(in_force),
-        r_expiring=Exists(in_force.filter(end_on__lte=end + dt.timedelta(days=EXPIRING_DAYS))),
-        r_budget=Exists(budget),
-        r_served=Exists(served),
+        r_expiring=Exists(in_force.filter(t.expiring)),
+        r_budget=Exists(t.budgets.filter(person=me)),
+        r_served=Exists(t.deliveries.filter(order__person=me)),
         r_inst=Case(
             When(placement=Placement.CENTRALIZED, then=Subquery(institution)),
             default=Value(None),
             output_field=IntegerField(),
         ),
     )
+
+
+PERSON_COLUMNS = [
+    "r_urc",
+    "r_disp",
+    "r_level",
+    "r_visits",
+    "r_by_due",
+    "r_agreement",
+    "r_expiring",
+    "r_budget",
+    "r_served",
+    "r_inst",
+]
+
+
+def person_rows(p: Period, narrow, extra: dict | None = None) -> tuple[str, list]:
+    """(sql, params): one row per person of `narrow(Person queryset)` with `r_pid`, the columns of
+    person_base (PERSON_COLUMNS) and `extra` annotations — computed as the floor does: each table
+    filtered once (narrowed to the same area), aggregated by person and LEFT JOINed to the persons,
+    instead of one probe per person and column. tests/reports prove the columns equal person_base's.
+    """
+    t = _Tables(p)
+
+    def by_person(qs, person="person_id", **aggregates):
+        return narrow(qs).order_by().annotate(r_pid=F(person)).values("r_pid").annotate(**aggregates)
+
+    def latest(qs, order, value):
+        rank = Window(
+            RowNumber(),
+            partition_by=F("person_id"),
+            order_by=[OrderBy(F(o.lstrip("-")), descending=o.startswith("-")) for o in order],
+        )
+        return (
+            narrow(qs)
+            .order_by()
+            .annotate(r_pid=F("person_id"), r_val=F(value), r_rank=rank)
+            .filter(r_rank=1)
+            .values("r_pid", "r_val")
+        )
+
+    one = Value(1)
+    derived = {
+        "lvl": latest(t.assessments, t.assessment_order, "level"),
+        "vis": by_person(t.visits, r_n=Count("pk"), r_due=Count("pk", filter=t.by_due)),
+        "agr": by_person(t.in_force, r_exp=Max(Case(When(t.expiring, then=one), default=Value(0)))),
+        "bud": by_person(t.budgets, r_n=Count("pk")),
+        "srv": by_person(t.deliveries, person="order__person_id", r_n=Count("pk")),
+        "ins": latest(t.placements, t.placement_order, "institution_id"),
+    }
+    persons = (
+        narrow(_persons(p))
+        .order_by()
+        .annotate(
+            r_pid=F("pk"),
+            r_centr=Case(When(placement=Placement.CENTRALIZED, then=one), default=Value(0)),
+            **(extra or {}),
+        )
+        .values("r_pid", "r_urc", "r_disp", "r_centr", *(extra or {}))
+    )
+    connection = connections[persons.db]
+    q = connection.ops.quote_name
+    sql, params = persons.query.sql_with_params()
+    joins = []
+    for alias, qs in derived.items():
+        dsql, dparams = qs.query.sql_with_params()
+        joins.append(f"LEFT JOIN ({dsql}) {alias} ON {alias}.{q('r_pid')} = p.{q('r_pid')}")
+        params = (*params, *dparams)
+    pid = q("r_pid")
+    columns = [
+        f"p.{q('r_pid')}",
+        *(f"p.{q(c)}" for c in ("r_urc", "r_disp", *(extra or {}))),
+        f"lvl.{q('r_val')} AS {q('r_level')}",
+        f"COALESCE(vis.{q('r_n')}, 0) AS {q('r_visits')}",
+        f"COALESCE(vis.{q('r_due')}, 0) AS {q('r_by_due')}",
+        f"agr.{pid} IS NOT NULL AS {q('r_agreement')}",
+        f"COALESCE(agr.{q('r_exp')}, 0) = 1 AS {q('r_expiring')}",
+        f"bud.{pid} IS NOT NULL AS {q('r_budget')}",
+        f"srv.{pid} IS NOT NULL AS {q('r_served')}",
+        f"CASE WHEN p.{q('r_centr')} = 1 THEN ins.{q('r_val')} END AS {q('r_inst')}",
+    ]
+    return f"SELECT {', '.join(columns)} FROM ({sql}) p {' '.join(joins)}", list(params)
 
 
 def _aware(day: dt.date) -> dt.datetime:
@@ -336,28 +445,12 @@ def compute(
     figures: dict[str, dict] = {}
     institutions: dict[str, dict] = {}
 
-    # Persons: one query — the annotated queryset wrapped in a GROUP BY with one CASE per figure.
+    # Persons: one query — per-person columns from per-table aggregates joined once (person_rows),
+    # wrapped in a GROUP BY with one CASE per figure.
     atoms = _person_atoms(p)
-    inner = (
-        base(person_base(p))
-        .annotate(r_grp=Substr("village_id", 1, n))
-        .values(
-            "r_grp",
-            "r_urc",
-            "r_disp",
-            "r_level",
-            "r_visits",
-            "r_by_due",
-            "r_agreement",
-            "r_expiring",
-            "r_budget",
-            "r_served",
-            "r_inst",
-        )
-    )
-    connection = connections[inner.db]
+    connection = connections[Person.objects.db]
     quote = connection.ops.quote_name
-    sql, params = inner.query.sql_with_params()
+    sql, params = person_rows(p, base, extra={"r_grp": Substr("village_id", 1, n)})
     cols, outer_params = [], []
     for a in atoms.values():
         cond, cp = _sql(a, quote)
@@ -368,10 +461,9 @@ def compute(
         f"GROUP BY t.{quote('r_grp')}, t.{quote('r_inst')}"
     )
     keys = list(atoms)
-    with transaction.atomic(using=inner.db), connection.cursor() as cursor:
+    with transaction.atomic(using=Person.objects.db), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The correlated subplans make the estimated cost large enough for PostgreSQL's JIT,
-            # whose compilation (~0.6 s) costs more than the query itself (bench/monthly_report.py).
+            # JIT compilation of this statement (~0.6 s on the benchmark) costs more than it saves.
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(query, outer_params + list(params))
         for grp, inst, *values in cursor.fetchall():
