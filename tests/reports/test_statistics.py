@@ -180,3 +180,29 @@ def test_counts_use_the_same_per_person_columns_as_the_lists(month_data, lf):
     assert (each[I.pk]["r_visits"], each[I.pk]["r_by_due"]) == (3, 2)
     assert each[I.pk]["r_expiring"] and each[I.pk]["r_budget"] and not each[H.pk]["r_agreement"]
     assert len(each) == 7
+
+
+def test_every_dashboard_number_opens_its_list(month_data, login):
+    """Clicking a bar, point or slice opens the list behind it, and the list has that many rows."""
+    from urllib.parse import parse_qs, urlparse
+
+    from doudi.reports import charts, rules
+
+    w = month_data.world
+    data = charts.dashboard(w.users.county, TODAY)
+    pairs = [(m["url"], m["value"]) for m in data["mix"]]
+    pairs += [(b["url_overdue"], b["overdue"]) for b in data["backlog"]]
+    pairs += [(b["url_opened"], b["opened"]) for b in data["backlog"]]
+    pairs += [(t["url"], t["late"]) for t in data["trend"]]
+    assert len(pairs) >= 4 + 2 * len(data["backlog"]) + len(data["trend"])
+    for url, value in pairs:
+        q = {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+        _figure, qs = selectors.drill(
+            w.users.county, q["region"], rules.parse_month(q["month"]), q["key"], TODAY
+        )
+        assert qs.count() == value, url
+    client = login(w.users.county)
+    assert client.get(data["mix"][0]["url"]).status_code == 200
+    # a clerk's dashboard links only into the own township
+    town_data = charts.dashboard(w.users.town1, TODAY)
+    assert all(w.t2.code not in b["url_opened"] for b in town_data["backlog"])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from doudi.core import regions as rcodes
@@ -14,6 +16,12 @@ from . import rules, selectors
 from .models import MapLayer
 
 TREND_MONTHS = 6
+
+
+def list_url(region_code: str, month: dt.date, key: str) -> str:
+    """The list behind a figure (the same drill-down the statistics table links to)."""
+    query = urlencode({"region": region_code, "month": f"{month:%Y-%m}", "key": key})
+    return f"{reverse('reports_list')}?{query}"
 
 
 def dashboard(user, today: dt.date) -> dict:
@@ -34,6 +42,7 @@ def dashboard(user, today: dt.date) -> dict:
                 "month": f"{m:%Y-%m}",
                 "late": stats.total.figures.get("visits_late", 0),
                 "due": stats.total.figures.get("visits_due", 0),
+                "url": list_url(region.code, m, "visits_late"),
             }
         )
         current = stats
@@ -42,22 +51,40 @@ def dashboard(user, today: dt.date) -> dict:
     for row in current.rows:
         due = row.figures.get("visits_due", 0)
         rate = round(100 * row.figures.get("visits_done", 0) / due) if due else 100
-        ranking.append({"name": row.name, "rate": rate})
+        ranking.append({"name": row.name, "rate": rate, "url": list_url(row.code, month, "visits_late")})
     ranking.sort(key=lambda r: r["rate"])
     return {
         "month": f"{month:%Y-%m}",
         "trend": trend,
         "mix": [
-            {"name": _("Fully disabled"), "value": t.get("level_none", 0)},
-            {"name": _("Partially disabled"), "value": t.get("level_partial", 0)},
-            {"name": _("Fully self-caring"), "value": t.get("level_full", 0)},
-            {"name": _("Not assessed"), "value": t.get("level_unknown", 0)},
+            {
+                "name": _("Fully disabled"),
+                "value": t.get("level_none", 0),
+                "url": list_url(region.code, month, "level_none"),
+            },
+            {
+                "name": _("Partially disabled"),
+                "value": t.get("level_partial", 0),
+                "url": list_url(region.code, month, "level_partial"),
+            },
+            {
+                "name": _("Fully self-caring"),
+                "value": t.get("level_full", 0),
+                "url": list_url(region.code, month, "level_full"),
+            },
+            {
+                "name": _("Not assessed"),
+                "value": t.get("level_unknown", 0),
+                "url": list_url(region.code, month, "level_unknown"),
+            },
         ],
         "backlog": [
             {
                 "name": r.name,
                 "overdue": r.figures.get("rect_overdue", 0),
                 "opened": r.figures.get("rect_opened", 0),
+                "url_overdue": list_url(r.code, month, "rect_overdue"),
+                "url_opened": list_url(r.code, month, "rect_opened"),
             }
             for r in current.rows
         ],
