@@ -816,3 +816,37 @@ def test_the_layout_covers_every_field_a_clerk_maintains():
             field = Person._meta.get_field(column.key)
             stored = {str(v) for v, _ in field.choices}
             assert {str(v) for v in column.values} == stored, column.header
+
+
+# ---- the same rules as the registration form ------------------------------------------------
+
+
+def test_the_import_refuses_what_the_form_refuses(world, tmp_path):
+    """An abolished village for a new person, a disability kind without its grade, and support
+    starting before the application: errors, as services.person_create gives them."""
+    from doudi.core.models import Region
+
+    Region.objects.filter(pk=world.v1b.pk).update(is_active=False)
+    rows = [
+        row("新人", idn(71), world.v1b),
+        row("王五", idn(72), world.v1, 残疾类别="肢体"),
+        row("赵六", idn(73), world.v1, 申请日期="2025-03-01", 供养开始日期="2025-01-01"),
+        row("孙七", idn(74), world.v1),
+    ]
+    report = run(world, write_file(tmp_path / "l.xlsx", rows), commit=True, all_or_nothing=False)
+    messages = {e["row"]: e["message"] for e in report.errors}
+    assert "已撤销或合并" in messages[2] and "未填写残疾等级" in messages[3]
+    assert "供养开始日期早于申请日期" in messages[4] and 5 not in messages
+    assert set(Person.objects.values_list("name", flat=True)) == {"孙七"}
+
+
+def test_a_person_already_in_an_abolished_village_may_stay(world, tmp_path):
+    from doudi.core.models import Region
+
+    first = run(world, write_file(tmp_path / "a.xlsx", [row("老李", idn(75), world.v1b)]), commit=True)
+    assert first.errors == [] and first.created == 1
+    Region.objects.filter(pk=world.v1b.pk).update(is_active=False)
+    again = run(
+        world, write_file(tmp_path / "b.xlsx", [row("老李", idn(75), world.v1b, 联系电话="139")]), commit=True
+    )
+    assert again.errors == [] and again.updated == 1

@@ -586,6 +586,10 @@ class _Parser:
             )
         if out.get("disability_grade") and "disability_kind" in out and not out["disability_kind"]:
             errors.append((self.column("disability_kind"), "填写了残疾等级，但未填写残疾类别"))
+        if out.get("disability_kind") and "disability_grade" in out and not out["disability_grade"]:
+            errors.append((self.column("disability_grade"), "填写了残疾类别，但未填写残疾等级"))
+        if applied and since and since < applied:
+            errors.append((self.column("supported_since"), "供养开始日期早于申请日期"))
 
 
 _KEEP = object()  # a blank cell that leaves the stored value alone
@@ -896,10 +900,16 @@ class _Apply:
         report = self.report
         numbers = [row[2].number for row in batch]
         existing = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers)}
-        creates, updates, outside = [], [], []
+        creates, updates, outside, abolished = [], [], [], []
+        villages = self.parser.villages
         for number, out, ident, keys in batch:
             person = existing.get(ident.number)
-            if person is None:
+            code = out.get("village_id")
+            # As in services.person_create: nobody is newly registered in, or moved into, an
+            # abolished or merged village; a person already there may stay.
+            if code and not villages[code].is_active and (person is None or person.village_id != code):
+                abolished.append((number, code))
+            elif person is None:
                 creates.append((number, out, ident, keys))
             elif not person.village_id.startswith(self.prefix):
                 outside.append((number, person.village_id))
@@ -911,6 +921,12 @@ class _Apply:
                     report.unchanged += 1
         if outside:
             self.refuse(outside)
+        for number, code in abolished:
+            report.error(
+                number,
+                self.parser.column("village_code" if self.parser.code_index is not None else "village_name"),
+                f"村(居)委会 {villages[code].name}（{code}）已撤销或合并，请填写现在的村(居)委会",
+            )
         report.created += len(creates)
         report.updated += len(updates)
         if not self.write or not keep:
