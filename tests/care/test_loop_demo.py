@@ -29,3 +29,54 @@ def test_the_demo_step_gives_a_month_to_work_on_and_is_idempotent(world, make, l
     assert sel.orders_for_staff(staff, dt.date.today()).exists()
     loop_demo_step(random.Random(20261128), {})
     assert Visit.objects.count() == visits
+
+
+def test_every_township_has_a_year_of_visits_idempotent_and_deterministic(world, make, lf):
+    from doudi.care import similarity
+    from doudi.care.loop_demo import _fast_signatures
+    from doudi.care.models import VisitBand
+
+    make.user("cadre1", world.v1, ["village_staff"])
+    make.user("cadre2", world.v1b, ["village_staff"])
+    make.user("provider1", world.t1, ["provider_staff"])
+    t3 = make.region("990121102000", "白杨镇", 4, world.county)  # no account: the county officer visits
+    v3 = make.region("990121102201", "杨树村", 5, t3, "220")
+    since = dt.date.today() - dt.timedelta(days=800)
+    villages = [world.v1, world.v1b, world.v2, v3]
+    for i in range(30 * len(villages)):
+        lf.person(villages[i % len(villages)], f"各镇{i}", supported_since=since)
+    others = Visit.objects.exclude(person__village__code__startswith=world.t1.code[:9])
+
+    def snapshot():
+        return list(
+            others.order_by("visited_on", "person__name", "notes").values_list(
+                "person__name", "visitor__username", "visited_on", "notes", "has_problem", "perfunctory"
+            )
+        )
+
+    loop_demo_step(random.Random(7), {})
+    last = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    for town, visitor in ((world.t1, None), (world.t2, "town2"), (t3, "county")):
+        month = Visit.objects.filter(
+            person__village__code__startswith=town.code[:9],
+            visited_on__gte=last,
+            visited_on__lt=dt.date.today().replace(day=1),
+        )
+        assert month.count() >= 20, town.name
+        if visitor:
+            assert set(month.values_list("visitor__username", flat=True)) == {visitor}
+    assert others.exclude(copy_of=None).exists()
+    assert others.filter(perfunctory=True).exists()
+    assert VisitBand.objects.filter(visit__in=others, township_code=t3.code).exists()
+    assert RectificationTask.objects.filter(region=v3, status="closed").exists()
+    first, total = snapshot(), Visit.objects.count()
+    loop_demo_step(random.Random(7), {})  # idempotent
+    assert Visit.objects.count() == total
+    # the batch signatures equal the service's, so a new visit still finds these notes
+    sample = [v.notes for v in others[:60]]
+    assert all(_fast_signatures(sample)[n] == similarity.signature(n) for n in sample)
+    # deterministic: the same Random draws the same year again
+    RectificationTask.objects.exclude(region__code__startswith=world.t1.code[:9]).delete()
+    others.delete()
+    loop_demo_step(random.Random(7), {})
+    assert snapshot() == first

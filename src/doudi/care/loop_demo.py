@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from doudi.core import regions as rcodes
 from doudi.core.models import Region, User
 from doudi.oversight.models import RectificationTask, TaskNote
 from doudi.registry.models import Person, PersonStatus
@@ -24,7 +25,7 @@ from doudi.registry.models import Placement as RegistryPlacement
 
 from . import similarity
 from .loop_rules import ASPECT_ZH, add_months, month_start
-from .loop_services import township_code
+from .loop_services import setting_for, township_code
 from .models import (
     CarePlacement,
     Institution,
@@ -110,7 +111,39 @@ def _aspects(problem: str | None) -> dict:
     return out
 
 
+def _aware(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _save_tasks(tasks: list[RectificationTask], today: dt.date) -> None:
+    """Insert the tasks dated as they happened (opened the day of the visit, 15 days to fix,
+    closed a few days before the deadline), so the monthly "opened"/"closed" figures spread over
+    the year instead of all landing in the month the demo ran. Plus a closing note for each."""
+    RectificationTask.objects.bulk_create(tasks, batch_size=1000)
+    for t in tasks:
+        t.created_at = _aware(t.deadline - dt.timedelta(days=15), 17)
+        if t.status == "closed":
+            t.closed_at = _aware(min(t.deadline - dt.timedelta(days=t.pk % 10), today), 10)
+    RectificationTask.objects.bulk_update(tasks, ["created_at", "closed_at"], batch_size=1000)
+    notes = [
+        TaskNote(task=t, kind="closed", text=t.evidence, author=t.owner)
+        for t in tasks
+        if t.status == "closed"
+    ]
+    TaskNote.objects.bulk_create(notes, batch_size=1000)
+
+
 def loop_demo_step(rng: random.Random, ctx: dict) -> None:
+    # The other townships draw from their own Random, forked from the passed one without
+    # advancing it: 青石镇's data and the later demo steps stay exactly as they were.
+    fork = random.Random()
+    fork.setstate(rng.getstate())
+    towns_rng = random.Random(f"doudi-loop-demo-townships-{fork.getrandbits(64)}")
+    _town1_step(rng, ctx)
+    _other_townships(towns_rng, ctx)
+
+
+def _town1_step(rng: random.Random, ctx: dict) -> None:
     if Visit.objects.filter(person__village__code__startswith=TOWN1[:9]).exists():
         return
     town1 = Region.objects.filter(code=TOWN1).first()
@@ -241,7 +274,7 @@ def loop_demo_step(rng: random.Random, ctx: dict) -> None:
         Visit.objects.bulk_update([by_id[pk] for pk in copies], ["copy_of", "similarity"], batch_size=1000)
 
         # -- rectification tasks from the visits that found a problem --------------------------
-        tasks, notes = [], []
+        tasks = []
         for v in visits:
             if not v.has_problem:
                 continue
@@ -266,11 +299,7 @@ def loop_demo_step(rng: random.Random, ctx: dict) -> None:
                     created_by=v.visitor,
                 )
             )
-        RectificationTask.objects.bulk_create(tasks, batch_size=1000)
-        for t in tasks:
-            if t.status == "closed":
-                notes.append(TaskNote(task=t, kind="closed", text=t.evidence, author=t.owner))
-        TaskNote.objects.bulk_create(notes, batch_size=1000)
+        _save_tasks(tasks, today)
 
         # -- purchased services ----------------------------------------------------------------
         provider = Provider.objects.create(
@@ -355,3 +384,185 @@ def loop_demo_step(rng: random.Random, ctx: dict) -> None:
             )
         MaterialHandover.objects.bulk_create(handovers, batch_size=1000)
     ctx["care_loop"] = {"visits": len(visits), "tasks": len(tasks), "at_home": len(at_home)}
+
+
+# -- every other township: a year of visits of its dispersed persons ----------------------------
+
+
+def _fast_signatures(notes: list[str]) -> dict[str, list[int]]:
+    """similarity.signature for many notes at once, equal to it (tested): the notes are made of
+    a few dozen sentences, so their 3-grams are few; each gram's 64 permuted hashes are computed
+    once and a note's MinHash is the position-wise minimum over its grams."""
+    perms = similarity._PERMS
+    per_gram: dict[str, tuple[int, ...]] = {}
+    out: dict[str, list[int]] = {}
+    n = similarity.NGRAM
+    for text in notes:
+        if text in out:
+            continue
+        norm = similarity.normalise(text)
+        if len(norm) < similarity.MIN_CHARS:
+            out[text] = []
+            continue
+        vecs = []
+        for gram in {norm[i : i + n] for i in range(len(norm) - n + 1)}:
+            vec = per_gram.get(gram)
+            if vec is None:
+                x = similarity._h(gram)
+                vec = per_gram[gram] = tuple(
+                    ((a * x + b) % similarity._MERSENNE) & similarity._MAX_HASH for a, b in perms
+                )
+            vecs.append(vec)
+        out[text] = list(map(min, zip(*vecs, strict=True)))
+    return out
+
+
+def _visit_day(rng: random.Random, k: int, per_month: int, due: int, last_day: int, late: bool) -> int:
+    """The day of the k-th of `per_month` visits: within its share of the days before the due
+    day, or (late) after the due day."""
+    due = min(due, last_day)
+    if late and due < last_day:
+        return rng.randint(due + 1, last_day)
+    span = max(1, due - 1)
+    lo = 1 + span * k // per_month
+    hi = max(lo, span * (k + 1) // per_month)
+    return rng.randint(lo, hi)
+
+
+def _other_townships(rng: random.Random, ctx: dict) -> None:
+    """A year of visits for the dispersed persons of every township but 青石镇, by its clerk (or,
+    where the demo has no account, the county demo officer): most on time, some late, a few
+    missed, one village's notes often copied, a few too short, problems opening rectification
+    tasks (the older ones mostly closed). This month partly done, as far as today allows. Per
+    township: skipped when it already has visits (idempotent)."""
+    town1 = Region.objects.filter(code=TOWN1).select_related("parent").first()
+    county = town1.parent if town1 else None
+    officer = User.objects.filter(username="county").first()
+    if county is None or officer is None:
+        return
+    setting = setting_for(TOWN1)
+    per_month, due = max(1, setting.visits_per_month), setting.visit_due_day
+    clerks: dict[str, User] = {}
+    for u in User.objects.filter(region__parent=county, is_active=True).order_by("pk"):
+        if "township_clerk" in u.roles:
+            clerks.setdefault(u.region_id, u)
+    today = timezone.localdate()
+    townships = (
+        Region.objects.filter(parent=county, level=rcodes.TOWNSHIP).exclude(code=TOWN1).order_by("code")
+    )
+    for town in townships:
+        prefix = town.code[:9]
+        if Visit.objects.filter(person__village__code__startswith=prefix).exists():
+            continue
+        persons = list(
+            Person.objects.filter(
+                village__code__startswith=prefix,
+                status=PersonStatus.ACTIVE,
+                placement=RegistryPlacement.DISPERSED,
+            ).order_by("pk")
+        )
+        if persons:
+            with transaction.atomic():
+                _township_visits(rng, town, persons, clerks.get(town.code, officer), per_month, due, today)
+
+
+def _township_visits(rng, town, persons, visitor, per_month, due, today) -> None:
+    # Each township works a little differently (the ranking and the late trend show it).
+    p_late = rng.uniform(0.03, 0.12)
+    p_miss = rng.uniform(0.01, 0.06)
+    p_problem = rng.uniform(0.02, 0.05)
+    pending = rng.uniform(0.2, 0.4)  # this month: not yet visited (before the due day's pressure)
+    copier_village = rng.choice(sorted({p.village_id for p in persons}))
+    visits = []
+    for m in range(12, -1, -1):
+        first = month_start(add_months(today, -m))
+        last_day = (add_months(first, 1) - dt.timedelta(days=1)).day
+        for p in persons:
+            if m == 0 and rng.random() < pending:
+                continue
+            if m > 0 and rng.random() < p_miss:
+                continue
+            for k in range(per_month):
+                late = rng.random() < p_late
+                visited_on = first.replace(day=_visit_day(rng, k, per_month, due, last_day, late))
+                if visited_on > today or (p.supported_since and visited_on < p.supported_since):
+                    continue
+                problem = rng.choice(list(_PROBLEMS)) if rng.random() < p_problem else None
+                if p.village_id == copier_village and rng.random() < 0.5:
+                    notes = _COPIED
+                elif rng.random() < 0.03:
+                    notes = "正常"
+                else:
+                    notes = "，".join(rng.sample(_SENTENCES, 4)) + "。"
+                visits.append(
+                    Visit(
+                        person=p,
+                        visitor=visitor,
+                        visited_on=visited_on,
+                        at_home=True,
+                        aspects=_aspects(problem),
+                        has_problem=problem is not None,
+                        guardian_problem=problem == "guardian",
+                        notes=notes,
+                        perfunctory=similarity.is_perfunctory(notes),
+                    )
+                )
+    if not visits:
+        return
+    sigs = _fast_signatures([v.notes for v in visits])
+    for v in visits:
+        v.signature = sigs[v.notes]
+    Visit.objects.bulk_create(visits, batch_size=1000)
+    # The band rows (as the services store them) and the copies, bucketed by band key as
+    # similarity.near_duplicates does, from the signatures already computed.
+    code = township_code(town.code)
+    bands, buckets = [], {}
+    for v in visits:
+        for key in similarity.bands(v.signature):
+            bands.append(VisitBand(visit=v, township_code=code, band=key))
+            buckets.setdefault(key, []).append(v)
+    VisitBand.objects.bulk_create(bands, batch_size=2000)
+    copies: dict[int, tuple[Visit, float]] = {}
+    seen: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                later, earlier = (a, b) if (a.visited_on, a.pk) > (b.visited_on, b.pk) else (b, a)
+                if (later.pk, earlier.pk) in seen:
+                    continue
+                seen.add((later.pk, earlier.pk))
+                sim = similarity.estimate(a.signature, b.signature)
+                if sim >= similarity.THRESHOLD and (later.pk not in copies or sim > copies[later.pk][1]):
+                    copies[later.pk] = (earlier, round(sim, 3))
+    changed = []
+    for v in visits:
+        if v.pk in copies:
+            v.copy_of_id, v.similarity = copies[v.pk][0].pk, copies[v.pk][1]
+            changed.append(v)
+    Visit.objects.bulk_update(changed, ["copy_of", "similarity"], batch_size=1000)
+
+    tasks = []
+    for v in visits:
+        if not v.has_problem:
+            continue
+        key = next(k for k, a in v.aspects.items() if not a["ok"])
+        deadline = v.visited_on + dt.timedelta(days=15)
+        closed = deadline < today - dt.timedelta(days=20) and rng.random() < 0.85
+        tasks.append(
+            RectificationTask(
+                region_id=v.person.village_id,
+                person=v.person,
+                source_kind="visit",
+                source_id=str(v.pk),
+                aspect=key,
+                title=f"{v.person.name}：{ASPECT_ZH[key]}有问题",
+                description=v.aspects[key]["note"],
+                owner=visitor,
+                deadline=deadline,
+                status="closed" if closed else "open",
+                evidence="已督促整改到位，复查无问题" if closed else "",
+                closed_by=visitor if closed else None,
+                created_by=visitor,
+            )
+        )
+    _save_tasks(tasks, today)
