@@ -196,3 +196,69 @@ def test_jsonable_keeps_its_meaning():
         "n": None,
         "b": True,
     }
+
+
+def test_orjson_writes_the_standard_librarys_canonical_text():
+    """The hashes are defined by the standard library's json (_payload, verify_chain); entries are
+    written with orjson for speed. Both must give the same text for every value jsonable() can
+    return: every Unicode scalar value (escapes of control characters, quotes, backslashes,
+    U+2028…), key order by code point, nesting, big numbers; and the fallback must take what
+    orjson refuses."""
+    import json
+    import random
+
+    std = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert audit._canonical({"s": every, every[:300]: [every[:40], None]}) == std(
+        {"s": every, every[:300]: [every[:40], None]}
+    )
+    rng = random.Random(5)
+    keys = {"".join(chr(rng.choice([rng.randint(32, 0xD7FF), rng.randint(0xE000, 0x10FFFF)])) for _ in range(3)): i
+            for i in range(3000)}  # fmt: skip
+    value = {"k": keys, "n": [0, -1, 2**63 - 1, -(2**63), True, False, None, {"b": {}, "a": []}]}
+    assert audit._canonical(value) == std(value)
+    deep: list = []
+    for _ in range(300):  # orjson stops at 254 levels
+        deep = [deep]
+    for refused in ({"big": 2**64}, {"lone": "\ud800"}, {"deep": deep}):
+        assert audit._canonical(refused) == std(refused)
+    ordered = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    assert audit._ordered({"z": 1, "a": [every[:100]]}) == ordered({"z": 1, "a": [every[:100]]})
+    assert audit._ordered({"big": -(2**70)}) == ordered({"big": -(2**70)})
+
+
+def test_prepared_rows_written_from_another_thread_keep_the_chain(world):
+    """appending() + Chain.prepare() + copy_write() (the ledger import's pipelined path, formatted with copy_text) give
+    the same chain as record_many, and verify."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("copy_rows is the PostgreSQL path")
+    audit.record(world.users.county, "update", world.t1, changes={"name": ["a", "b"]})
+    with audit.appending() as chain:
+        rows = chain.prepare(
+            [
+                audit.Pending(None, "import", object_type="x", object_id=str(i), changes={"n": [None, i], "t": [None, "a\\b\tc"]},
+                              extra={"row": i}, jsonsafe=True)
+                for i in range(50)
+            ]
+        )  # fmt: skip
+        raw = connection.connection
+        text = audit.copy_text(rows)
+        done = []
+
+        def write():
+            with raw.cursor() as cursor:
+                audit.copy_write(cursor, text)
+            done.append(True)
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        thread.join()
+        assert done == [True]
+    audit.record(world.users.county, "update", world.t1, changes={"name": ["b", "c"]})
+    assert AuditEntry.objects.count() == 52
+    assert audit.verify_chain().ok
+    assert AuditEntry.objects.get(seq=30).changes == {"n": [None, 28], "t": [None, "a\\b\tc"]}

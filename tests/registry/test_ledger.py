@@ -720,6 +720,100 @@ def test_reading_ahead_or_not_gives_the_same_result(world, tmp_path, monkeypatch
     assert (ahead.rows, ahead.created, len(ahead.errors)) == (61, 60, 1)
 
 
+def _writer_threads():
+    import threading
+
+    return [t for t in threading.enumerate() if t.name.startswith("ledger-writer")]
+
+
+def _chain_state():
+    from doudi.core.models import AuditHead
+
+    head = AuditHead.objects.filter(pk=1).first()
+    return (head.seq, head.hash) if head else None
+
+
+def test_a_failed_batch_write_in_the_writer_thread_rolls_everything_back(world, tmp_path, monkeypatch):
+    """On PostgreSQL each batch's COPYs run in a writer thread while the next batch is built
+    (ledger._Writer): a failure there reaches the caller, nothing of the file is written, the
+    audit chain's head is where it was, and no thread is left behind. (On SQLite the same job
+    runs inline and must behave the same.)"""
+    from doudi.core import audit
+
+    monkeypatch.setattr(ledger, "BATCH", 10)
+    audit.record(world.users.county, "update", world.t1, changes={"name": ["a", "b"]})
+    before = _chain_state()
+    path = write_file(tmp_path / "l.xlsx", _rows(world, 60))
+    original = ledger._PersonInserter.write if connection.vendor == "postgresql" else audit.write_rows
+    jobs = []
+
+    def failing(*args):
+        jobs.append(1)
+        if len(jobs) == 3:
+            raise RuntimeError("server gone")
+        return original(*args)
+
+    if connection.vendor == "postgresql":
+        monkeypatch.setattr(ledger._PersonInserter, "write", failing)
+    else:
+        monkeypatch.setattr(audit, "write_rows", failing)
+    with pytest.raises(RuntimeError, match="server gone"):
+        run(world, path, commit=True)
+    assert not Person.objects.exists()
+    assert AuditEntry.objects.count() == 1 and _chain_state() == before
+    assert _reader_threads() == [] and _writer_threads() == []
+    assert audit.verify_chain().ok
+
+
+def test_a_person_written_by_someone_else_meanwhile_fails_the_import_cleanly(world, tmp_path, monkeypatch):
+    """The writer's COPY is where a conflict with another writer shows (an ID number registered
+    between the lookup and the write): the database's error reaches the caller, nothing of the
+    file stays."""
+    from django.db import IntegrityError
+
+    monkeypatch.setattr(ledger, "BATCH", 10)
+    rows = _rows(world, 30)
+    path = write_file(tmp_path / "l.xlsx", rows)
+    original = ledger._Apply.__call__
+    calls = []
+
+    def meanwhile(self, batch, keep):
+        plan = original(self, batch, keep)
+        calls.append(1)
+        if len(calls) == 2:  # after batch 2 was looked up, its last person is registered elsewhere
+            number = batch[-1][2].number
+            Person.objects.create(
+                name="别人", id_number=number, birth_date=dt.date(1950, 3, 1), sex="M", village=world.v1
+            )
+        return plan
+
+    monkeypatch.setattr(ledger._Apply, "__call__", meanwhile)
+    with pytest.raises(IntegrityError):
+        run(world, path, commit=True)
+    assert not Person.objects.exists()
+    assert _writer_threads() == []
+
+
+def test_writing_in_a_thread_or_inline_gives_the_same_persons_and_chain(world, tmp_path, monkeypatch):
+    from doudi.core import audit
+
+    monkeypatch.setattr(ledger, "BATCH", 7)
+    rows = _rows(world, 40)
+    path = write_file(tmp_path / "l.xlsx", rows)
+    threaded = run(world, path, commit=True)
+    first = {p.id_number: (p.name, p.village_id, p.birth_date) for p in Person.objects.all()}
+    entries = list(AuditEntry.objects.order_by("seq").values_list("object_repr", "changes", "extra"))
+    Person.objects.all().delete()
+    monkeypatch.setattr(ledger, "PIPELINE", False)
+    inline = run(world, path, commit=True)
+    assert threaded.as_dict() == inline.as_dict() and threaded.created == 40
+    assert {p.id_number: (p.name, p.village_id, p.birth_date) for p in Person.objects.all()} == first
+    again = list(AuditEntry.objects.order_by("seq").values_list("object_repr", "changes", "extra"))
+    assert again[40:] == entries and len(again) == 80
+    assert audit.verify_chain().ok
+    assert _writer_threads() == []
+
+
 # ---- export --------------------------------------------------------------------------------
 
 

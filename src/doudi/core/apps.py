@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import tasks  # noqa: F401  (registers job handlers)
+        from . import lookups, tasks  # noqa: F401  (register the any_of lookup and job handlers)

@@ -14,13 +14,17 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connections, models, router, transaction
 from django.db.models.base import ModelState
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from orjson import OPT_SORT_KEYS as _SORT_KEYS
+from orjson import dumps as _orjson_dumps
 
+from . import copytext
 from .models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -141,9 +145,11 @@ def region_code_of(obj) -> str:
     return ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Pending:
-    """An entry to append; see record_many()."""
+    """An entry to append; see record_many(). `jsonsafe` says `changes` and `extra` already hold
+    only what jsonable() returns (str keys; str, int, bool, None, lists, dicts — no floats, no
+    dates): a bulk writer that built them so saves the conversion."""
 
     actor: object
     action: str
@@ -154,13 +160,32 @@ class Pending:
     region_code: str | None = None
     changes: dict | None = None
     extra: dict | None = None
+    jsonsafe: bool = False
 
 
-_canonical = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+_std_canonical = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 # Stored JSON keeps the keys in the order they were given (the history lists changes in that
 # order); PostgreSQL's jsonb orders keys itself, so there the canonical text is stored as it is.
-_ordered = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_std_ordered = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _text = json.encoder.encode_basestring  # a JSON string literal, as _canonical writes one
+
+
+def _canonical(value) -> str:
+    """The canonical JSON text of a jsonable() value — orjson's, which is the standard library's
+    text for such values (tests/core/test_audit.py compares them character by character) at a
+    fraction of the cost; the standard library for what orjson refuses (integers beyond 64 bits,
+    lone surrogates, very deep nesting)."""
+    try:
+        return _orjson_dumps(value, option=_SORT_KEYS).decode()
+    except TypeError:
+        return _std_canonical(value)
+
+
+def _ordered(value) -> str:
+    try:
+        return _orjson_dumps(value).decode()
+    except TypeError:
+        return _std_ordered(value)
 
 
 def _scalar(value) -> str:
@@ -201,25 +226,21 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def record_many(entries: list[Pending]) -> list[AuditEntry]:
-    """Append several entries under one lock (imports write thousands at once).
+class Chain:
+    """The end of the chain while one transaction appends to it (see appending()): prepare()
+    numbers and hashes entries in memory and returns their rows; the caller writes them
+    (write_rows), possibly later or from another thread, before the transaction ends."""
 
-    Each entry's `changes` and `extra` are serialised once to canonical JSON, which is both hashed
-    (inside the payload) and, on PostgreSQL, stored (elsewhere the stored text keeps the keys'
-    order, which reads back as the same dict, so as the same canonical JSON); the rows are written with COPY on PostgreSQL and one
-    executemany elsewhere, not through the ORM's bulk_create (docs/performance.md)."""
-    if not entries:
-        return []
-    now = timezone.now()
-    at_text = now.astimezone(dt.UTC).isoformat(timespec="microseconds")
-    using = router.db_for_write(AuditEntry)
-    connection = connections[using]
-    jsonb = connection.vendor == "postgresql"
-    with transaction.atomic(using=using):
-        head, _ = AuditHead.objects.using(using).select_for_update().get_or_create(pk=1)
-        seq, prev = head.seq, head.hash
-        first = seq + 1
-        rows, values = [], []
+    def __init__(self, using: str, seq: int, prev: str, jsonb: bool):
+        self.using, self.seq, self.prev, self.jsonb = using, seq, prev, jsonb
+
+    def prepare(self, entries: list[Pending], keep: bool = False) -> list[tuple]:
+        """Rows in _COLUMNS order; with keep, (row, actor, changes, extra) for _entry()."""
+        now = timezone.now()
+        at_text = now.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        seq, prev, jsonb = self.seq, self.prev, self.jsonb
+        out = []
+        sha256 = hashlib.sha256
         for p in entries:
             object_type, object_id, object_repr, region_code = _object_fields(
                 p.obj, p.object_type, p.object_id, p.object_repr, p.region_code
@@ -231,29 +252,108 @@ def record_many(entries: list[Pending]) -> list[AuditEntry]:
                 actor_id, username = actor.pk, getattr(actor, "username", "") or ""
             else:
                 actor, actor_id, username = None, None, ""
-            changes = jsonable(p.changes or {})
-            extra = jsonable(p.extra or {})
+            if p.jsonsafe:
+                changes, extra = p.changes or {}, p.extra or {}
+            else:
+                changes, extra = jsonable(p.changes or {}), jsonable(p.extra or {})
             changes_json, extra_json = _canonical(changes), _canonical(extra)
             seq += 1
             payload = _payload_text(
                 seq, at_text, actor_id, username, p.action, object_type, object_id, object_repr,
                 region_code, changes_json, extra_json, prev,
             )  # fmt: skip
-            digest = hashlib.sha256(payload.encode()).hexdigest()
+            digest = sha256(payload.encode()).hexdigest()
             if not jsonb:
                 changes_json, extra_json = _ordered(changes), _ordered(extra)
             row = (seq, now, actor_id, username, p.action, object_type, object_id, object_repr,
                    region_code, changes_json, extra_json, prev, digest)  # fmt: skip
-            values.append(row)
-            rows.append((row, actor, changes, extra))
+            out.append((row, actor, changes, extra) if keep else row)
             prev = digest
-        pks = _insert(connection, values, first, seq)
-        head.seq, head.hash = seq, prev
-        head.save(update_fields=["seq", "hash"])
+        self.seq, self.prev = seq, prev
+        return out
+
+
+@contextmanager
+def appending(using: str | None = None):
+    """Lock the chain's head for the rest of the transaction and yield a Chain; the head is
+    moved to the last prepared entry when the block ends. Every prepared row must be written
+    inside the block (record_many does it at once; an import may hand them to a writer thread
+    and wait for it before the block ends)."""
+    using = using or router.db_for_write(AuditEntry)
+    jsonb = connections[using].vendor == "postgresql"
+    with transaction.atomic(using=using):
+        head, _ = AuditHead.objects.using(using).select_for_update().get_or_create(pk=1)
+        chain = Chain(using, head.seq, head.hash, jsonb)
+        yield chain
+        if chain.seq != head.seq:
+            head.seq, head.hash = chain.seq, chain.prev
+            head.save(update_fields=["seq", "hash"])
+
+
+def record_many(entries: list[Pending]) -> list[AuditEntry]:
+    """Append several entries under one lock (imports write thousands at once).
+
+    Each entry's `changes` and `extra` are serialised once to canonical JSON, which is both hashed
+    (inside the payload) and, on PostgreSQL, stored (elsewhere the stored text keeps the keys'
+    order, which reads back as the same dict, so as the same canonical JSON); the rows are written
+    with COPY on PostgreSQL and one executemany elsewhere, not through the ORM's bulk_create
+    (docs/performance.md)."""
+    if not entries:
+        return []
+    with appending() as chain:
+        first = chain.seq + 1
+        prepared = chain.prepare(entries, keep=True)
+        connection = connections[chain.using]
+        pks = _insert(connection, [row for row, *_ in prepared], first, chain.seq)
     return [
-        _entry(using, pk, row, actor, changes, extra)
-        for pk, (row, actor, changes, extra) in zip(pks, rows, strict=True)
+        _entry(chain.using, pk, row, actor, changes, extra)
+        for pk, (row, actor, changes, extra) in zip(pks, prepared, strict=True)
     ]
+
+
+def copy_text(rows: list[tuple]) -> str:
+    """Prepared rows as COPY text (core.copytext), in the order copy_write() names the columns:
+    formatted by the thread that prepared them, so that a writer thread only sends them."""
+    esc, js = copytext.text, copytext.json_text
+    out = []
+    moment = at = None
+    for seq, now, actor_id, username, action, otype, oid, orepr, region, changes, extra, prev, digest in rows:
+        if now is not moment:
+            moment, at = now, now.isoformat()
+        actor = copytext.NULL if actor_id is None else actor_id
+        out.append(
+            f"{seq}\t{at}\t{actor}\t{esc(username)}\t{esc(action)}\t{esc(otype)}\t{esc(oid)}\t"
+            f"{esc(orepr)}\t{esc(region)}\t{js(changes)}\t{js(extra)}\t{prev}\t{digest}\n"
+        )
+    return "".join(out)
+
+
+def copy_write(cursor, text: str) -> None:
+    """Write copy_text() output with COPY through a psycopg 3 cursor (the ids from the table's
+    default); safe to call from a thread other than the one that prepared the rows, on the
+    transaction's connection (psycopg connections serialise their users)."""
+    if not text:
+        return
+    table = _quote(AuditEntry._meta.db_table)
+    columns = ", ".join(_quote(AuditEntry._meta.get_field(c).column) for c in _COLUMNS)
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        copy.write(text)
+
+
+def write_rows(connection, rows: list[tuple]) -> None:
+    """Write prepared rows on a Django connection, in its thread (COPY or executemany)."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            copy_write(cursor.cursor, copy_text(rows))
+    else:
+        _insert(connection, rows, rows[0][0], rows[-1][0])
+
+
+def _quote(name: str) -> str:
+    escaped = name.replace('"', '""')
+    return f'"{escaped}"'
 
 
 def _insert(connection, values: list[tuple], first: int, last: int) -> list[int]:

@@ -135,7 +135,7 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=200, blank=True)
-    region_code = models.CharField(max_length=12, blank=True, db_index=True)
+    region_code = models.CharField(max_length=12, blank=True)  # indexed in Meta (no LIKE twin)
     changes = models.JSONField(default=dict, blank=True)
     extra = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
@@ -145,7 +145,12 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # region_code is read through the area scope's code range (core.scope), never with LIKE:
+        # a plain index, not db_index=True, which on PostgreSQL adds a varchar_pattern_ops twin.
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["region_code"], name="core_audit_region_idx"),
+        ]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 

@@ -80,6 +80,10 @@ def map_columns(headers: list[str], spec: dict[str, Iterable[str]], required: It
 
 
 def _is_blank(row) -> bool:
+    if row:  # most rows: the first cell alone shows the row is not blank
+        first = row[0]
+        if first is not None and (type(first) is not str or not first.isspace() and first):
+            return False
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
+from operator import mul
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -35,13 +36,17 @@ class IdNumber:
 
 def normalize(text: str) -> str:
     """Full-width → half-width, spaces removed, x → X."""
+    if type(text) is str and text.isascii() and text.isalnum():  # the usual case, 18 plain characters
+        return text.upper()
     s = unicodedata.normalize("NFKC", str(text or ""))
     return "".join(s.split()).upper()
 
 
 def check_character(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character for the first 17 digits (GB 11643-1999 §5.2)."""
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
+    if len(first17) != len(WEIGHTS):
+        raise ValueError("17 digits expected")
+    total = sum(map(mul, map(int, first17), WEIGHTS))
     return CHECK_CHARS[total % 11]
 
 

@@ -32,9 +32,11 @@ import gc
 import itertools
 import queue
 import re
+import sys
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -44,10 +46,10 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doudi.core import audit
+from doudi.core import audit, copytext
 from doudi.core.models import Region
 from doudi.core.roles import Cap
-from doudi.core.scope import in_scope, scoped, user_prefix
+from doudi.core.scope import in_scope, scoped, user_prefix, within
 from doudi.core.services import ImportReport, upload_store
 from doudi.core.tabular import (
     CellError,
@@ -75,6 +77,7 @@ from .services import AUDITED_FIELDS, duplicates_detect
 
 BATCH = 2000  # rows per lookup query and per bulk write
 READ_AHEAD = True  # read and check rows in a thread while the database writes (_read_ahead)
+PIPELINE = True  # PostgreSQL: write batch N in a thread while batch N+1 is built (_Writer)
 MAX_STORED_ERRORS = 1000  # errors kept with the import record and shown on the page
 UPLOAD_KIND = "person_ledger"
 
@@ -663,6 +666,23 @@ def _villages(actor, prefix: str) -> dict[str, _Village]:
     }
 
 
+SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
+
+
+@contextmanager
+def _switching():
+    """A shorter GIL switch interval while importing. Three threads share the GIL: the reader,
+    the builder and the writer, which only hands COPY text to the driver and then waits for
+    the database. When the database is ready for more, the writer must win the GIL back; at the
+    default 5 ms it queues behind the other two and the database idles (docs/performance.md)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, SWITCH_INTERVAL))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
 @contextmanager
 def _gc_frozen():
     """Keep the cyclic garbage collector out of the import. Its full collections would rescan
@@ -751,6 +771,40 @@ def _read_ahead(items: Iterator, depth: int = 2) -> Iterator:
         thread.join()
 
 
+class _Writer:
+    """Runs each batch's writes (a job: COPY of the new persons and of their audit entries) in a
+    thread of its own, on the import's connection and in its transaction, while the caller
+    builds the next batch: the database server and the importer's Python work at the same time
+    instead of taking turns (docs/performance.md). One job at a time; wait() returns when it is
+    done and raises its error, if any. Not threaded (SQLite, whose engine runs in this process,
+    or PIPELINE off), a job runs at once. Leaving the block waits for a running job."""
+
+    def __init__(self, threaded: bool, connection):
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="ledger-writer") if threaded else None
+        self.future = None
+        self.errors = connection.wrap_database_errors  # the driver's errors as Django's, as usual
+
+    def submit(self, job: Callable[[], None]) -> None:
+        self.wait()
+        if self.pool is None:
+            job()
+        else:
+            self.future = self.pool.submit(job)
+
+    def wait(self) -> None:
+        future, self.future = self.future, None
+        if future is not None:
+            with self.errors:
+                future.result()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)  # a job still running after an error ends before the rollback
+
+
 def ledger_import(
     *,
     actor,
@@ -817,15 +871,31 @@ def ledger_import(
         if batch:
             yield batch, report.rows
 
-    def run():
+    def run(writer: _Writer | None = None):
+        """Plan each batch (database reads), then hand the previous batch's writes to the writer
+        and build this one's (Python) while the database writes the previous one."""
+        job = None
         for batch, read in _read_ahead(batches()) if READ_AHEAD else batches():
-            apply(batch, keep=not (all_or_nothing and report.errors))
+            if writer is not None:
+                writer.wait()  # the connection is free again: the previous batch is written
+            plan = apply(batch, keep=not (all_or_nothing and report.errors))
+            if job is not None:
+                writer.submit(job)
+                job = None
+            if plan is not None:
+                job = apply.build(plan)
             if progress and len(batch) >= BATCH:
                 progress(read, max(total, read), message)
+        if job is not None:
+            writer.submit(job)
+        if writer is not None:
+            writer.wait()
 
     if commit:
-        with _gc_frozen(), _sqlite_cache(), transaction.atomic():
-            run()
+        with _gc_frozen(), _switching(), _sqlite_cache(), transaction.atomic(), audit.appending() as chain:
+            apply.chain = chain
+            with _Writer(PIPELINE and apply.inserter.postgres, apply.inserter.connection) as writer:
+                run(writer)
             if all_or_nothing and report.errors:
                 transaction.set_rollback(True)
             else:
@@ -894,12 +964,13 @@ class _Apply:
         self.source = source
         self.write = write
         self.inserter = _PersonInserter(self.actor) if write else None
+        self.chain: audit.Chain | None = None  # set by ledger_import while it writes
         self.touched: list[_Key] = []  # new, renamed or moved persons, for the duplicate check
 
     def __call__(self, batch, keep: bool):
         report = self.report
         numbers = [row[2].number for row in batch]
-        existing = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers)}
+        existing = {p.id_number: p for p in Person.objects.filter(id_number__any_of=numbers)}
         creates, updates, outside, abolished = [], [], [], []
         villages = self.parser.villages
         for number, out, ident, keys in batch:
@@ -930,11 +1001,30 @@ class _Apply:
         report.created += len(creates)
         report.updated += len(updates)
         if not self.write or not keep:
-            return  # a check, or an all-or-nothing import that already failed: only count
-        pending = self.create(creates) if creates else []
-        if updates:
-            pending += self.update(updates)
-        audit.record_many(pending)
+            return None  # a check, or an all-or-nothing import that already failed: only count
+        pending = self.update(updates) if updates else []
+        pks = self.inserter.reserve(len(creates)) if creates else []
+        return creates, pks, pending
+
+    def build(self, plan) -> Callable[[], None]:
+        """The batch's writes as a job for the _Writer: the rows of the new persons and every
+        audit entry of the batch, numbered and hashed here (the chain's head stays locked for
+        the whole import, so the entries can be prepared before they are written)."""
+        creates, pks, pending = plan
+        inserter = self.inserter
+        persons = ""
+        if creates:
+            rows, created = self.create(creates, pks)
+            if pks is None:  # SQLite: the ids come from the insert itself
+                pks = inserter.insert(rows)
+            else:
+                persons = inserter.copy_text(pks, rows)
+            pending = created(pks) + pending
+        audit_rows = self.chain.prepare(pending)
+        if not inserter.postgres:
+            return lambda: audit.write_rows(inserter.connection, audit_rows)
+        entries = audit.copy_text(audit_rows)
+        return lambda: inserter.write(persons, entries)
 
     def refuse(self, outside):
         """Rows whose person is registered outside the importer's area: an error naming the
@@ -961,9 +1051,10 @@ class _Apply:
                 f"此身份证号的人员已在{place}登记，不在您的管辖范围内，不能在此导入；如需迁入，请联系{place}民政办",
             )
 
-    def create(self, creates) -> list[audit.Pending]:
-        """Insert the new persons (one row of values each, in the inserter's column order, from
-        its template of defaults) and return their audit entries."""
+    def create(self, creates, pks):
+        """The new persons' rows (one list of values each, in the inserter's column order, from
+        its template of defaults) and a function giving their audit entries once the ids are
+        known."""
         inserter = self.inserter
         template, at = inserter.template, inserter.index
         i_name, i_pinyin, i_initials = at["name"], at["name_pinyin"], at["name_initials"]
@@ -984,29 +1075,34 @@ class _Apply:
             values[i_birth], values[i_sex] = ident.birth_date, ident.sex
             values[i_reversed] = reversed_id(ident.number)
             rows.append(values)
-            # before/after of a new person: the values it was created with (empty ones left out)
+            # before/after of a new person: the values it was created with (empty ones left out;
+            # JSON-safe as they are — str, int and dates — see audit.Pending)
             changes = {name: [None, v] for name, i in audited if (v := values[i])}
             changes["id_number"] = [None, ident.masked]
             changes_of.append(changes)
-        pks = inserter.insert(rows)
-        pending = []
-        for (number, _out, _ident, _keys), values, changes, pk in zip(
-            creates, rows, changes_of, pks, strict=True
-        ):
-            touched.append(_Key(pk, values[i_name], values[i_pinyin], values[i_birth], values[i_village]))
-            pending.append(
-                audit.Pending(
-                    actor,
-                    "import",
-                    object_type=_PERSON_TYPE,
-                    object_id=str(pk),
-                    object_repr=values[i_name],
-                    region_code=values[i_village],
-                    changes=changes,
-                    extra={**source, "row": number, "created": True},
+
+        def created(pks) -> list[audit.Pending]:
+            pending = []
+            for (number, _out, _ident, _keys), values, changes, pk in zip(
+                creates, rows, changes_of, pks, strict=True
+            ):
+                touched.append(_Key(pk, values[i_name], values[i_pinyin], values[i_birth], values[i_village]))
+                pending.append(
+                    audit.Pending(
+                        actor,
+                        "import",
+                        object_type=_PERSON_TYPE,
+                        object_id=str(pk),
+                        object_repr=values[i_name],
+                        region_code=values[i_village],
+                        changes=changes,
+                        extra={**source, "row": number, "created": True},
+                        jsonsafe=True,
+                    )
                 )
-            )
-        return pending
+            return pending
+
+        return rows, created
 
     def update(self, updates) -> list[audit.Pending]:
         now = timezone.now()
@@ -1092,30 +1188,49 @@ class _PersonInserter:
         self.column_sql = ", ".join(qn(c) for c in self.columns)
         self.sequence = None
         if postgres:
+            connection.ensure_connection()
+            self.raw = connection.connection  # the driver's connection, for the writer thread
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [Person._meta.db_table, pk.column])
                 self.sequence = cursor.fetchone()[0]
 
-    def insert(self, rows: list[list]) -> list[int]:
-        """Insert the rows; return their primary keys in order."""
+    def reserve(self, count: int) -> list[int] | None:
+        """Ids for `count` new persons from the table's sequence (PostgreSQL); None on SQLite,
+        where insert() returns them."""
+        if not self.postgres:
+            return None
         with self.connection.cursor() as cursor:
-            if self.postgres:
-                cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, len(rows)])
-                pks = [r[0] for r in cursor.fetchall()]
-                with cursor.cursor.copy(f"COPY {self.table} ({self.column_sql}) FROM STDIN") as copy:
-                    write = copy.write_row
-                    for pk, values in zip(pks, rows, strict=True):
-                        write([pk, *values])
-                return pks
-            adapted = self.adapted
-            tuples = []
-            for values in rows:
-                values = values.copy()
-                for i, adapt in adapted:
-                    if values[i] is not None:
-                        values[i] = adapt(values[i])
-                tuples.append(values)
-            marks = ", ".join(["%s"] * len(self.template))
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, count])
+            return [r[0] for r in cursor.fetchall()]
+
+    def copy_text(self, pks: list[int], rows: list[list]) -> str:
+        """The new persons as COPY text (core.copytext), formatted in the building thread."""
+        line = copytext.line
+        return "".join([line([pk, *values]) for pk, values in zip(pks, rows, strict=True)])
+
+    def write(self, persons: str, entries: str) -> None:
+        """A batch's writes on PostgreSQL (a _Writer job, possibly in another thread): the new
+        persons, then their audit entries, as COPY text formatted beforehand. It uses the
+        driver's connection (thread-safe; the import's transaction), not Django's per-thread
+        wrapper, and holds the GIL only to hand the text over."""
+        with self.raw.cursor() as cursor:
+            if persons:
+                with cursor.copy(f"COPY {self.table} ({self.column_sql}) FROM STDIN") as copy:
+                    copy.write(persons)
+            audit.copy_write(cursor, entries)
+
+    def insert(self, rows: list[list]) -> list[int]:
+        """Insert the rows at once (SQLite); return their primary keys in order."""
+        adapted = self.adapted
+        tuples = []
+        for values in rows:
+            values = values.copy()
+            for i, adapt in adapted:
+                if values[i] is not None:
+                    values[i] = adapt(values[i])
+            tuples.append(values)
+        marks = ", ".join(["%s"] * len(self.template))
+        with self.connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {self.table} ({self.column_sql}) VALUES ({marks})", tuples)
             # Inside the import's transaction SQLite lets no one else write, so the rows got
             # consecutive rowids (the primary key) ending with the last one inserted.
@@ -1287,11 +1402,7 @@ def ledger_export(
             raise PermissionDenied(_("This region is outside your area."))
         qs = scoped(Person, actor)
     prefix = region.prefix if region else ""
-    qs = (
-        qs.filter(village__pk__startswith=prefix)
-        .select_related("village")
-        .order_by("village_id", "name", "pk")
-    )
+    qs = within(qs, prefix).select_related("village").order_by("village_id", "name", "pk")
     if status:
         qs = qs.filter(status=status)
     villages = sorted((v.code, v.name) for v in _villages(actor, prefix).values() if v.is_active)

@@ -92,7 +92,11 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))])
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     village = models.ForeignKey(
-        Region, verbose_name=_("registered village"), on_delete=models.PROTECT, related_name="persons"
+        Region,
+        verbose_name=_("registered village"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+        db_index=False,  # the (village, status) index below serves it; see Meta
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     disability_kind = models.CharField(
@@ -135,7 +139,9 @@ class Person(models.Model):
         # by a prefix range (`col >= 'zs' AND col < 'zt'`), which a plain B-tree serves. They are
         # declared here rather than with db_index=True / unique=True because on PostgreSQL Django
         # adds a second, varchar_pattern_ops ("_like") index for each of those, only useful for
-        # LIKE: four more indexes to maintain on every insert (docs/performance.md).
+        # LIKE: four more indexes to maintain on every insert (docs/performance.md). For the same
+        # reason the village has no index of its own: (village, status) serves equality, joins and
+        # the area scope's code range (core.scope.within), so nothing filters it with LIKE.
         indexes = [
             models.Index(fields=["village", "status"]),
             models.Index(fields=["birth_date"]),
