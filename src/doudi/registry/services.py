@@ -14,11 +14,12 @@ so that a wrong merge can be undone by hand.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from doudi.core import audit
 from doudi.core import regions as rcodes
 from doudi.core.models import Region
 from doudi.core.roles import Cap
-from doudi.core.scope import in_scope
+from doudi.core.scope import in_scope, prefix_range
 
 from . import idcard
 from .models import (
@@ -364,59 +365,138 @@ def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
+# Above this many persons duplicates_detect() lets the database group the county (a ledger import);
+# up to it, it reads only the rows that could match (a clerk's save). Both give the same pairs.
+DUPLICATES_IN_SQL_ABOVE = 100
+
+# The order of the reasons in DuplicateCandidate.reason.
+_REASONS = (DuplicateCandidate.Reason.SAME_PINYIN_AND_BIRTH, DuplicateCandidate.Reason.SAME_NAME_AND_VILLAGE)
+
+
+def _county_ranges(persons: list[Person]) -> list[tuple[str, str]]:
+    return [prefix_range(county) for county in sorted({p.village_id[:6] for p in persons})]
+
+
 def duplicates_detect(persons: Iterable[Person]) -> list[DuplicateCandidate]:
     """Queue probable duplicates of the given (saved) persons within their county: the same name
     in pinyin and the same birth date (homophones and variant characters: 张三 / 章三), or the same
-    name in the same village. A pair already queued — open or decided — is not queued again."""
+    name in the same village. A pair already queued — open or decided — is not queued again.
+
+    Returns the new candidates, sorted by pair. `persons` may be Person instances or anything with
+    their pk, name, name_pinyin, birth_date and village_id (the ledger import's keys)."""
     persons = [p for p in persons if p.pk]
     if not persons:
         return []
-    counties = {p.village_id[:6] for p in persons}
+    connection = connections[router.db_for_write(DuplicateCandidate)]
+    if len(persons) > DUPLICATES_IN_SQL_ABOVE and connection.vendor in ("sqlite", "postgresql"):
+        found = _duplicates_grouped(connection, persons)
+    else:
+        found = _duplicates_matched(persons)
+    if not found:
+        return []
+    known = _queued_pairs(connection, {pk for pair in found for pk in pair})
+    new = [
+        DuplicateCandidate(
+            person_id=a, other_id=b, reason=",".join(r for r in _REASONS if r in found[(a, b)])
+        )
+        for a, b in sorted(found)
+        if (a, b) not in known
+    ]
+    DuplicateCandidate.objects.bulk_create(new, ignore_conflicts=True)
+    return new
+
+
+def _duplicates_matched(persons: list[Person]) -> dict[tuple[int, int], set[str]]:
+    """The pairs (lower id first) and their reasons, matched in Python against the county's rows
+    that share a name or a pinyin with one of the persons (all its rows when there are many)."""
     where = Q()
-    for prefix in counties:
-        where |= Q(village__pk__startswith=prefix)
-    if len(persons) <= 100:  # interactive case: only rows that could match
-        where &= Q(name_pinyin__in={p.name_pinyin for p in persons if p.name_pinyin}) | Q(
-            name__in={p.name for p in persons}
+    for low, high in _county_ranges(persons):
+        where |= Q(village_id__gte=low, village_id__lte=high)
+    if len(persons) <= DUPLICATES_IN_SQL_ABOVE:  # interactive case: only rows that could match
+        # Each side of the OR has its index (pinyin; village) — with the county range around both,
+        # SQLite would read every row of the county instead.
+        where = (where & Q(name_pinyin__in={p.name_pinyin for p in persons if p.name_pinyin})) | Q(
+            village_id__in={p.village_id for p in persons}, name__in={p.name for p in persons}
         )
     by_birth: dict[tuple, list[int]] = defaultdict(list)
     by_village: dict[tuple, list[int]] = defaultdict(list)
     rows = Person.objects.filter(where).values_list("pk", "name", "name_pinyin", "birth_date", "village_id")
     for pk, name, pinyin, birth, village in rows:
         if pinyin:
-            by_birth[(pinyin, birth)].append(pk)
+            by_birth[(village[:6], pinyin, birth)].append(pk)
         by_village[(name, village)].append(pk)
 
-    reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
+    found: dict[tuple[int, int], set[str]] = defaultdict(set)
     for p in persons:
-        for other in by_birth.get((p.name_pinyin, p.birth_date), ()):
-            if (
-                other != p.pk
-                and DuplicateCandidate.Reason.SAME_PINYIN_AND_BIRTH not in reasons[_pair(p.pk, other)]
-            ):
-                reasons[_pair(p.pk, other)].append(DuplicateCandidate.Reason.SAME_PINYIN_AND_BIRTH)
+        if p.name_pinyin:
+            for other in by_birth.get((p.village_id[:6], p.name_pinyin, p.birth_date), ()):
+                if other != p.pk:
+                    found[_pair(p.pk, other)].add(DuplicateCandidate.Reason.SAME_PINYIN_AND_BIRTH)
         for other in by_village.get((p.name, p.village_id), ()):
-            if (
-                other != p.pk
-                and DuplicateCandidate.Reason.SAME_NAME_AND_VILLAGE not in reasons[_pair(p.pk, other)]
-            ):
-                reasons[_pair(p.pk, other)].append(DuplicateCandidate.Reason.SAME_NAME_AND_VILLAGE)
-    reasons = {k: v for k, v in reasons.items() if v}
-    if not reasons:
-        return []
-    ids = {pk for pair in reasons for pk in pair}
-    known = set(
-        DuplicateCandidate.objects.filter(person_id__in=ids, other_id__in=ids).values_list(
-            "person_id", "other_id"
-        )
+            if other != p.pk:
+                found[_pair(p.pk, other)].add(DuplicateCandidate.Reason.SAME_NAME_AND_VILLAGE)
+    return found
+
+
+def _duplicates_grouped(connection, persons: list[Person]) -> dict[tuple[int, int], set[str]]:
+    """The same pairs as _duplicates_matched(), for many persons (a ledger import).
+
+    The database groups the rows of the persons' counties by each reason's key — one scan and one
+    sort each — and returns only the groups of two or more, as lists of ids; the pairs in them
+    that involve one of the persons are formed here. Only rows with a probable duplicate reach
+    Python. Grouping rather than joining keeps the plan safe when the row estimates are wrong, as
+    they are inside a first import's transaction (a join planned on them is a nested loop).
+    """
+    postgres = connection.vendor == "postgresql"
+    # PostgreSQL: byte order sorts several times faster than a linguistic collation, and groups
+    # the same strings. SQLite: the unary + (a no-op) keeps a column off its index, so that the
+    # rows are read from the table and sorted — following the (village, status) index to each
+    # row of the county, or the birth-date index to have them in that order, is several times
+    # slower. Each key starts with its most selective column, so comparisons seldom go further.
+    c, plus = (' COLLATE "C"', "") if postgres else ("", "+")
+    ids = "string_agg(CAST(id AS text), ',')" if postgres else "group_concat(id, ',')"
+    ranges = _county_ranges(persons)
+    scope = " OR ".join([f"({plus}village_id >= %s AND {plus}village_id <= %s)"] * len(ranges))
+    table = connection.ops.quote_name(Person._meta.db_table)
+    sql = (
+        f"SELECT 0, {ids} FROM {table} WHERE ({scope}) AND name_pinyin <> '' "
+        f"GROUP BY {plus}birth_date, name_pinyin{c}, substr(village_id, 1, 6){c} HAVING COUNT(*) > 1 "
+        f"UNION ALL "
+        f"SELECT 1, {ids} FROM {table} WHERE ({scope}) "
+        f"GROUP BY name{c}, village_id{c} HAVING COUNT(*) > 1"
     )
-    new = [
-        DuplicateCandidate(person_id=a, other_id=b, reason=",".join(r))
-        for (a, b), r in sorted(reasons.items())
-        if (a, b) not in known
-    ]
-    DuplicateCandidate.objects.bulk_create(new, ignore_conflicts=True)
-    return new
+    params = [code for r in ranges for code in r] * 2
+    touched = {p.pk for p in persons}
+    found: dict[tuple[int, int], set[str]] = defaultdict(set)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for reason, group in cursor.fetchall():
+            members = sorted(int(pk) for pk in group.split(","))
+            if touched.isdisjoint(members):
+                continue
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    if a in touched or b in touched:
+                        found[(a, b)].add(_REASONS[reason])
+    return found
+
+
+def _queued_pairs(connection, ids: set[int]) -> set[tuple[int, int]]:
+    """The pairs among `ids` already in the queue (any status), the ids passed as one parameter."""
+    if connection.vendor == "postgresql":
+        among, param = "= ANY(%s)", sorted(ids)
+    elif connection.vendor == "sqlite":
+        among, param = "IN (SELECT value FROM json_each(%s))", json.dumps(sorted(ids))
+    else:
+        return set(
+            DuplicateCandidate.objects.filter(person_id__in=ids, other_id__in=ids).values_list(
+                "person_id", "other_id"
+            )
+        )
+    table = connection.ops.quote_name(DuplicateCandidate._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT person_id, other_id FROM {table} WHERE person_id {among}", [param])
+        return {(a, b) for a, b in cursor.fetchall() if b in ids}
 
 
 def _decide_check(actor, candidate: DuplicateCandidate) -> DuplicateCandidate:
