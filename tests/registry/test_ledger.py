@@ -599,9 +599,9 @@ def test_a_100000_row_file_is_read_as_a_stream(world, tmp_path, monkeypatch):
     seen = []
     original = ledger._Apply.__call__
 
-    def spy(self, batch, keep):
+    def spy(self, batch, *args, **kwargs):
         seen.append(len(batch))
-        return original(self, batch, keep)
+        return original(self, batch, *args, **kwargs)
 
     monkeypatch.setattr(ledger._Apply, "__call__", spy)
     with CaptureQueriesContext(connection) as ctx:
@@ -683,11 +683,11 @@ def test_a_failed_write_stops_the_reader(world, tmp_path, monkeypatch):
     original = ledger._Apply.__call__
     batches = []
 
-    def failing(self, batch, keep):
+    def failing(self, batch, *args, **kwargs):
         batches.append(len(batch))
         if len(batches) == 2:
             raise RuntimeError("database gone")
-        return original(self, batch, keep)
+        return original(self, batch, *args, **kwargs)
 
     monkeypatch.setattr(ledger._Apply, "__call__", failing)
     with pytest.raises(RuntimeError, match="database gone"):
@@ -777,8 +777,8 @@ def test_a_person_written_by_someone_else_meanwhile_fails_the_import_cleanly(wor
     original = ledger._Apply.__call__
     calls = []
 
-    def meanwhile(self, batch, keep):
-        plan = original(self, batch, keep)
+    def meanwhile(self, batch, *args, **kwargs):
+        plan = original(self, batch, *args, **kwargs)
         calls.append(1)
         if len(calls) == 2:  # after batch 2 was looked up, its last person is registered elsewhere
             number = batch[-1][2].number

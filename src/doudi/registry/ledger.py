@@ -36,8 +36,8 @@ import sys
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 
 import xlsxwriter
@@ -772,37 +772,61 @@ def _read_ahead(items: Iterator, depth: int = 2) -> Iterator:
 
 
 class _Writer:
-    """Runs each batch's writes (a job: COPY of the new persons and of their audit entries) in a
-    thread of its own, on the import's connection and in its transaction, while the caller
-    builds the next batch: the database server and the importer's Python work at the same time
-    instead of taking turns (docs/performance.md). One job at a time; wait() returns when it is
-    done and raises its error, if any. Not threaded (SQLite, whose engine runs in this process,
-    or PIPELINE off), a job runs at once. Leaving the block waits for a running job."""
+    """The import's database work, in order, in a thread of its own (PostgreSQL): each batch's
+    lookup of the persons already registered and, queued behind it, the previous batch's
+    writes (COPY of the new persons and of the audit entries). While the thread waits for the
+    server, the caller checks and builds the next batch, so the server and the importer's
+    Python work at the same time instead of taking turns (docs/performance.md). It uses the
+    driver's connection — thread-safe, in the import's transaction — never Django's per-thread
+    wrapper. Not threaded (SQLite, whose engine runs in this process, a check, or PIPELINE
+    off), each task runs at once. The first failure is the one raised, as Django's exception;
+    leaving the block drops what is queued and waits for what is running."""
 
     def __init__(self, threaded: bool, connection):
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="ledger-writer") if threaded else None
-        self.future = None
+        self.jobs: list[Future] = []  # writes not yet known to have succeeded, oldest first
         self.errors = connection.wrap_database_errors  # the driver's errors as Django's, as usual
 
-    def submit(self, job: Callable[[], None]) -> None:
-        self.wait()
-        if self.pool is None:
-            job()
-        else:
-            self.future = self.pool.submit(job)
+    def submit(self, task: Callable, *args) -> Future:
+        if self.pool is not None:
+            return self.pool.submit(task, *args)
+        future: Future = Future()
+        try:
+            future.set_result(task(*args))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
 
-    def wait(self) -> None:
-        future, self.future = self.future, None
-        if future is not None:
+    def write(self, job: Callable[[], None]) -> None:
+        self.jobs.append(self.submit(job))
+        self.check()
+
+    def result(self, future: Future):
+        """The task's result; a write queued before it that failed is raised first (the task
+        itself then failed only because the transaction was aborted)."""
+        try:
+            future.exception()  # wait for it, and so for every write queued before it
+        finally:
+            self.check()
+        with self.errors:
+            return future.result()
+
+    def check(self) -> None:
+        while self.jobs and self.jobs[0].done():
             with self.errors:
-                future.result()
+                self.jobs.pop(0).result()
+
+    def drain(self) -> None:
+        for future in self.jobs:
+            future.exception()
+        self.check()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         if self.pool is not None:
-            self.pool.shutdown(wait=True)  # a job still running after an error ends before the rollback
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def ledger_import(
@@ -871,30 +895,30 @@ def ledger_import(
         if batch:
             yield batch, report.rows
 
-    def run(writer: _Writer | None = None):
-        """Plan each batch (database reads), then hand the previous batch's writes to the writer
-        and build this one's (Python) while the database writes the previous one."""
-        job = None
-        for batch, read in _read_ahead(batches()) if READ_AHEAD else batches():
-            if writer is not None:
-                writer.wait()  # the connection is free again: the previous batch is written
-            plan = apply(batch, keep=not (all_or_nothing and report.errors))
-            if job is not None:
-                writer.submit(job)
-                job = None
-            if plan is not None:
-                job = apply.build(plan)
-            if progress and len(batch) >= BATCH:
-                progress(read, max(total, read), message)
-        if job is not None:
-            writer.submit(job)
-        if writer is not None:
-            writer.wait()
+    def run(writer: _Writer):
+        """Per batch: the registered persons it names (looked up by the writer, behind the
+        previous batch's writes), then compare and build its writes and queue them; the next
+        batch's lookup is queued first, so the writer always has work while this one is built."""
+        with closing(_read_ahead(batches()) if READ_AHEAD else batches()) as items:
+            current = next(items, None)
+            found = writer.submit(apply.lookup, current[0]) if current else None
+            while current is not None:
+                batch, read = current
+                current = next(items, None)
+                registered = writer.result(found)
+                if current is not None:
+                    found = writer.submit(apply.lookup, current[0])
+                plan = apply(batch, registered, keep=not (all_or_nothing and report.errors))
+                if plan is not None:
+                    writer.write(apply.build(plan))
+                if progress and len(batch) >= BATCH:
+                    progress(read, max(total, read), message)
+        writer.drain()
 
     if commit:
         with _gc_frozen(), _switching(), _sqlite_cache(), transaction.atomic(), audit.appending() as chain:
             apply.chain = chain
-            with _Writer(PIPELINE and apply.inserter.postgres, apply.inserter.connection) as writer:
+            with _Writer(PIPELINE and apply.inserter.postgres, apply.connection) as writer:
                 run(writer)
             if all_or_nothing and report.errors:
                 transaction.set_rollback(True)
@@ -902,8 +926,8 @@ def ledger_import(
                 report.duplicates = apply.finish()
                 report.committed = True
     else:
-        with _gc_frozen():
-            run()
+        with _gc_frozen(), _Writer(False, apply.connection) as writer:
+            run(writer)
     report.errors.sort(key=lambda e: e["row"])
     report.skipped = len({e["row"] for e in report.errors})
     if progress:
@@ -965,12 +989,49 @@ class _Apply:
         self.write = write
         self.inserter = _PersonInserter(self.actor) if write else None
         self.chain: audit.Chain | None = None  # set by ledger_import while it writes
+        self.using = router.db_for_write(Person)
+        self.connection = connection = connections[self.using]
+        self.postgres = connection.vendor == "postgresql"
+        if self.postgres:
+            connection.ensure_connection()
+            self.raw = connection.connection  # the driver's connection, for the writer thread
+            fields = Person._meta.concrete_fields
+            self.attnames = [f.attname for f in fields]
+            self.number_at = self.attnames.index("id_number")
+            qn = connection.ops.quote_name
+            self.select_sql = (
+                f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(Person._meta.db_table)} "
+                f"WHERE {qn(Person._meta.get_field('id_number').column)} = ANY(%s)"
+            )
+            self.reserve_sql = (
+                f"SELECT nextval(pg_get_serial_sequence('{Person._meta.db_table}', "
+                f"'{Person._meta.pk.column}')) FROM generate_series(1, %s)"
+            )
         self.touched: list[_Key] = []  # new, renamed or moved persons, for the duplicate check
 
-    def __call__(self, batch, keep: bool):
-        report = self.report
+    def lookup(self, batch) -> tuple[dict[str, Person], list[int] | None]:
+        """The registered persons among the batch's ID numbers, by number, and (PostgreSQL,
+        when writing) ids from the sequence for the others, the batch's new persons. A _Writer
+        task: on PostgreSQL it may run in the writer's thread, so it uses the driver's
+        connection; one query for the persons, one for the ids."""
         numbers = [row[2].number for row in batch]
-        existing = {p.id_number: p for p in Person.objects.filter(id_number__any_of=numbers)}
+        if not self.postgres:
+            return {p.id_number: p for p in Person.objects.filter(id_number__any_of=numbers)}, None
+        with self.raw.cursor() as cursor:
+            cursor.execute(self.select_sql, [numbers])
+            rows = cursor.fetchall()
+            pks = []
+            if self.write and len(rows) < len(numbers):
+                cursor.execute(self.reserve_sql, [len(numbers) - len(rows)])
+                pks = [r[0] for r in cursor.fetchall()]
+        make, using, names, at = Person.from_db, self.using, self.attnames, self.number_at
+        return {r[at]: make(using, names, r) for r in rows}, pks
+
+    def __call__(self, batch, registered, keep: bool):
+        """Compare the batch with the registered persons; when writing, update the changed ones
+        and return the plan for build()."""
+        report = self.report
+        existing, pks = registered
         creates, updates, outside, abolished = [], [], [], []
         villages = self.parser.villages
         for number, out, ident, keys in batch:
@@ -1003,8 +1064,8 @@ class _Apply:
         if not self.write or not keep:
             return None  # a check, or an all-or-nothing import that already failed: only count
         pending = self.update(updates) if updates else []
-        pks = self.inserter.reserve(len(creates)) if creates else []
-        return creates, pks, pending
+        # ids reserved for every unregistered number; rows refused after all leave a gap
+        return creates, (pks[: len(creates)] if pks is not None else None), pending
 
     def build(self, plan) -> Callable[[], None]:
         """The batch's writes as a job for the _Writer: the rows of the new persons and every
@@ -1186,22 +1247,9 @@ class _PersonInserter:
         if postgres:
             self.columns.insert(0, pk.column)
         self.column_sql = ", ".join(qn(c) for c in self.columns)
-        self.sequence = None
         if postgres:
             connection.ensure_connection()
             self.raw = connection.connection  # the driver's connection, for the writer thread
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [Person._meta.db_table, pk.column])
-                self.sequence = cursor.fetchone()[0]
-
-    def reserve(self, count: int) -> list[int] | None:
-        """Ids for `count` new persons from the table's sequence (PostgreSQL); None on SQLite,
-        where insert() returns them."""
-        if not self.postgres:
-            return None
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, count])
-            return [r[0] for r in cursor.fetchall()]
 
     def copy_text(self, pks: list[int], rows: list[list]) -> str:
         """The new persons as COPY text (core.copytext), formatted in the building thread."""
