@@ -500,6 +500,32 @@ def test_free_text_keeps_full_width_punctuation(world, tmp_path):
     assert (person.address, person.notes) == ("青石社区（东）1组", "独居，需复查")
 
 
+def test_text_that_copy_must_escape_is_stored_as_written(world, tmp_path, monkeypatch):
+    """On PostgreSQL new persons are written as COPY text formatted by the importer itself
+    (ledger._PersonInserter.copy_text): backslashes, tabs and line breaks inside a cell must
+    arrive as they were written, a literal \\N must not become NULL, and the rows around them,
+    taken by the fast path, must be unaffected."""
+    monkeypatch.setattr(ledger, "BATCH", 3)
+    awkward = [
+        ("东山村\\3组", "第一行\n第二行"),
+        ("a\tb", "\\N"),
+        ("c:\\d\re", "\\"),
+        ("青石社区（东）1组", ""),
+    ]
+    rows = [row(f"张{i}", idn(20 + i), world.v1, 住址=a, 备注=n) for i, (a, n) in enumerate(awkward)]
+    rows.insert(
+        1,
+        row(
+            "李四", idn(40), world.v1, 住址="普通地址", 备注="普通备注", 残疾类别="视力残疾", 残疾等级="二级"
+        ),
+    )
+    run(world, write_file(tmp_path / "t.xlsx", rows), commit=True)
+    stored = {p.name: (p.address, p.notes) for p in Person.objects.all()}
+    assert stored == {**{f"张{i}": v for i, v in enumerate(awkward)}, "李四": ("普通地址", "普通备注")}
+    li = Person.objects.get(name="李四")
+    assert (li.disability_grade, li.applied_on, li.created_by_id) == (2, None, world.users.town1.pk)
+
+
 def test_a_person_registered_in_another_township_is_refused_naming_the_office(world, tmp_path, people):
     report = run(
         world, write_file(tmp_path / "w.xlsx", [row("王五", people.wang.id_number, world.v1)]), commit=True

@@ -328,8 +328,8 @@ def copy_text(rows: list[tuple]) -> str:
     return "".join(out)
 
 
-def copy_write(cursor, text: str) -> None:
-    """Write copy_text() output with COPY through a psycopg 3 cursor (the ids from the table's
+def copy_write(cursor, text: str | bytes) -> None:
+    """Write copy_text() output (or its UTF-8 bytes) with COPY through a psycopg 3 cursor (the ids from the table's
     default); safe to call from a thread other than the one that prepared the rows, on the
     transaction's connection (psycopg connections serialise their users)."""
     if not text:

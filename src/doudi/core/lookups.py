@@ -7,10 +7,10 @@ from django.db.models import Field, Lookup
 @Field.register_lookup
 class AnyOf(Lookup):
     """`field__any_of=values`: the rows whose field is one of `values`, given as stored (no
-    conversion). On PostgreSQL it is `field = ANY(%s)` with the values as ONE array parameter;
-    `field__in` would send thousands of placeholders for the driver to split and the ORM to
-    prepare one by one (the ledger import looks up 2,000 ID numbers per batch: ~15 µs a value,
-    docs/performance.md). Elsewhere it is `IN (…)`."""
+    conversion). On PostgreSQL it is `field IN (SELECT unnest(%s::type[]))` with the values as
+    ONE array parameter; `field__in` would send thousands of placeholders for the driver to
+    split and the ORM to prepare one by one (~15 µs a value, docs/performance.md). Elsewhere it
+    is `IN (…)`."""
 
     lookup_name = "any_of"
     prepare_rhs = False
@@ -29,4 +29,7 @@ class AnyOf(Lookup):
         if not self.rhs:
             raise EmptyResultSet
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*params, self.rhs)
+        # a semi-join on the unnested array: for thousands of values several times faster
+        # than `= ANY(array)`, whose index scan sorts and probes the array element by element
+        array = f"{self.lhs.output_field.cast_db_type(connection)}[]"
+        return f"{lhs} IN (SELECT unnest(%s::{array}))", (*params, self.rhs)

@@ -170,6 +170,8 @@ _DATE_PATTERNS = [
 
 def cell_text(value) -> str:
     """A cell as text; whole numbers without “.0” (Excel stores 13800000000 as a float)."""
+    if type(value) is str:  # the usual cell first
+        return unicodedata.normalize("NFKC", value).strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
