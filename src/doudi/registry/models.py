@@ -126,7 +126,12 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # nothing looks persons up by creator; users are deactivated, not deleted
     )
 
     scope_path = "village"
@@ -142,9 +147,11 @@ class Person(models.Model):
         # LIKE: four more indexes to maintain on every insert (docs/performance.md). For the same
         # reason the village has no index of its own: (village, status) serves equality, joins and
         # the area scope's code range (core.scope.within), so nothing filters it with LIKE.
+        # No index on birth_date either: the age categories filter by it after the area (most
+        # persons are elderly, so an index on it would not narrow anything), and every index costs
+        # each imported row (docs/performance.md).
         indexes = [
             models.Index(fields=["village", "status"]),
-            models.Index(fields=["birth_date"]),
             models.Index(fields=["name_pinyin"], name="registry_person_pinyin_idx"),
             models.Index(fields=["name_initials"], name="registry_person_initials_idx"),
             models.Index(fields=["id_reversed"], name="registry_person_id_rev_idx"),
