@@ -99,6 +99,8 @@ def open_table(path: str | Path, filename: str | None = None) -> Table:
         return _open_csv(path)
     if not (name.endswith(".xlsx") or name.endswith(".xlsm")):
         raise TableError("文件格式不支持：请上传 Excel（.xlsx）文件。")
+    if not path.is_file():
+        raise FileNotFoundError(str(path))  # not "not a valid .xlsx", which is_zipfile() would say
     if not zipfile.is_zipfile(path):
         raise TableError("文件无法打开：不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的其他文件）。")
     try:

@@ -693,7 +693,7 @@ def _checked_per_statement(connection):
             cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
 
 
-SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
+SWITCH_INTERVAL = 0.0002  # seconds; Python's default is 0.005
 
 
 @contextmanager
