@@ -24,7 +24,7 @@ from python_calamine import CalamineWorkbook
 
 from doudi.core.models import AuditEntry
 from doudi.registry import services as registry
-from doudi.registry.idcard import make_id_number, mask_id_number
+from doudi.registry.idcard import make_id_number, mask_certificate_number, mask_id_number
 from doudi.registry.models import LedgerImport, Person
 
 from ..conftest import PASSWORD  # noqa: TID252
@@ -420,6 +420,46 @@ def test_clerk_reveals_the_full_id_and_village_staff_cannot(page, live_world, sc
     )
     assert response.status == 403 and number not in response.text()
     assert viewed.count() == 1
+
+
+def test_the_certificate_number_is_revealed_with_the_id_number(page, live_world, screenshot):
+    """The disability certificate number begins with the ID number: masked like it, and shown
+    whole by the same (logged) reveal, swapped in place in the disability section."""
+    w = live_world
+    number = idn(dt.date(1976, 4, 4), 73)
+    cert = f"{number}42"
+    person = registry.person_create(
+        actor=w.users.town1,
+        name="吴德全",
+        id_number=number,
+        village=w.v1,
+        disability_kind="physical",
+        disability_grade=2,
+        disability_certificate=cert,
+    )
+    masked = mask_certificate_number(cert)
+
+    _switch(page, "village1")
+    page.goto(f"/persons/{person.pk}/")
+    page.wait_for_selector("#disability-certificate")
+    assert page.inner_text("#disability-certificate") == masked
+    assert number not in page.content()
+
+    _switch(page, "town1")
+    page.goto(f"/persons/{person.pk}/")
+    page.wait_for_selector("#disability-certificate")
+    assert page.inner_text("#disability-certificate") == masked
+    page.click("#id-number button[type=submit]")
+    expect(page.locator("#id-number .idno")).to_have_text(number)
+    expect(page.locator("#disability-certificate")).to_have_text(cert)
+    assert page.locator("#disability-certificate").count() == 1
+    assert page.locator("#disability .idno#disability-certificate").count() == 1  # in its section
+    screenshot(page, "registry-certificate-revealed")
+    viewed = AuditEntry.objects.filter(action="view", object_type="registry.person", object_id=str(person.pk))
+    assert [e.extra for e in viewed] == [{"field": "id_number"}]  # one reveal, logged once
+    page.reload()
+    page.wait_for_selector("#disability-certificate")
+    assert page.inner_text("#disability-certificate") == masked
 
 
 # ---- 4. export -----------------------------------------------------------------------------------

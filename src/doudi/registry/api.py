@@ -1,6 +1,7 @@
 """Persons over the API: /api/v1/persons. Reads through the area scope (outside the area: 404),
-writes through the services. ID numbers are masked; a role with VIEW_FULL_ID may ask for
-`?full_ids=true`, and each number so shown is recorded in the audit log.
+writes through the services. ID numbers — and disability certificate numbers, which begin with
+them — are masked; a role with VIEW_FULL_ID may ask for `?full_ids=true`, and each number so
+shown is recorded in the audit log.
 
 Errors from the services come back as `{"detail": "<first message>", "errors": {field: [...]}}`
 with status 422 (invalid input, in the user's language) or 403 (role or area).
@@ -71,6 +72,13 @@ class PersonOut(PersonSummaryOut):
     notes: str
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_disability_certificate(obj, context):
+        # It begins with the ID number: whole only where the full ID number is shown (and logged).
+        if _reveal_ids(context):
+            return obj.disability_certificate
+        return idcard.mask_certificate_number(obj.disability_certificate)
 
 
 class PersonIn(Schema):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from doudi.core.models import AuditEntry, Region
 
+from .idcard import mask_certificate_number
 from .models import Person, field_label
 
 
@@ -76,6 +77,12 @@ def _change_sentence(base: dict, name: str, old: str, new: str) -> str:
     if name == "id_number":
         # Never a full number in the audit log; a masked one says nothing useful here.
         return _("%(date)s %(actor)s corrected the ID number") % base
+    if name == "disability_certificate":
+        # It begins with the ID number. Entries written before certificates were masked hold
+        # the whole number, so it is masked here too (idempotent: masked entries stay as they are).
+        old, new = mask_certificate_number(old), mask_certificate_number(new)
+        if old and old == new:  # corrected inside the masked part
+            return _("%(date)s %(actor)s corrected the disability certificate number") % base
     params = {**base, "field": _label(name), "old": old, "new": new}
     if not old:
         return _("%(date)s %(actor)s set %(field)s to %(new)s") % params

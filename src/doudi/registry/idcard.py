@@ -95,6 +95,42 @@ def mask_id_number(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+_ID_LAST = frozenset("0123456789Xx")
+_CERT_SUFFIX_MAX = 4  # category + grade digits, and room for a reissue mark such as "B1"
+
+
+def mask_certificate_number(text: str) -> str:
+    """Mask a disability certificate number (残疾人证号) wherever an ID number is masked.
+
+    The second-generation certificate number is the holder's 18-character ID number followed
+    by the disability category and grade digits, so showing it whole would show the ID number
+    (DESIGN.md promise 4). The ID part is masked as mask_id_number() masks it; the short tail
+    after it (category and grade) stays: 110105********002X42. Anything else keeps only its
+    last 4 characters, or nothing when shorter than 10.
+
+    Idempotent — a masked number masks to itself — so masking what may already be masked (an
+    audit entry written before certificates were masked, or after) is safe. Cheap: no regex;
+    imports call it once per new person.
+    """
+    text = text or ""
+    n = len(text)
+    if 18 <= n <= 18 + _CERT_SUFFIX_MAX:
+        head, tail = text[:18], text[18:]
+        middle = head[6:14]  # the birth date, or the stars that masked it
+        if (
+            head.isascii()
+            and head[:6].isdigit()
+            and head[14:17].isdigit()
+            and head[17] in _ID_LAST
+            and (middle.isdigit() or middle == "********")
+            and (not tail or (tail.isascii() and tail.isalnum()))
+        ):
+            return mask_id_number(head) + tail
+    if n < 10:
+        return "*" * n
+    return "*" * (n - 4) + text[-4:]
+
+
 def make_id_number(region_code: str, birth_date: dt.date, sequence: int) -> str:
     """Build a valid number (for demo data and tests): sequence 0–999, odd = male."""
     first17 = f"{region_code[:6]}{birth_date:%Y%m%d}{sequence % 1000:03d}"

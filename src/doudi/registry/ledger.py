@@ -455,7 +455,20 @@ def _read_grade(raw):
     return value
 
 
+def _read_certificate(raw) -> str:
+    """The disability certificate number; a masked one (from an export without full ID numbers)
+    is refused, as _Parser.id_number refuses a masked ID number, rather than stored with stars."""
+    text = _long_code(raw, "残疾证号")
+    if "*" in text:
+        raise CellError(
+            "残疾证号已做脱敏处理（含*号），无法导入。请使用完整的残疾证号（导出时勾选“完整身份证号”）"
+        )
+    return text
+
+
 def _reader(column: Column):
+    if column.key == "disability_certificate":
+        return _text_reader(column, _read_certificate)
     if column.kind == "date":
         return _read_date
     if column.kind == "choice":
@@ -989,7 +1002,8 @@ def _changes(person: Person, out: dict, keys: tuple[str, str] | None = None) -> 
 
 def _audit_changes(changes: dict) -> dict:
     """The audit entry's before/after: the fields services.AUDITED_FIELDS names, values made
-    JSON-safe, and never a full ID number (see registry/services.py)."""
+    JSON-safe, and never a full ID number, nor a full disability certificate number, which begins
+    with it (see registry/services.py)."""
     out = {}
     for key, (before, after) in changes.items():
         name = _AUDIT_NAME.get(key, key)
@@ -997,6 +1011,8 @@ def _audit_changes(changes: dict) -> dict:
             continue
         if name == "id_number":
             before, after = idcard.mask_id_number(before or "") or None, idcard.mask_id_number(after or "")
+        elif name == "disability_certificate":
+            before, after = idcard.mask_certificate_number(before), idcard.mask_certificate_number(after)
         out[name] = [audit.jsonable(before), audit.jsonable(after)]
     return out
 
@@ -1186,6 +1202,9 @@ class _Apply:
                 name: [None, v] for name, v in zip(audited_names, audited_values(values), strict=True) if v
             }
             changes["id_number"] = [None, ident.masked]
+            certificate = changes.get("disability_certificate")  # begins with the ID number
+            if certificate:
+                certificate[1] = idcard.mask_certificate_number(certificate[1])
             changes_of.append(changes)
 
         def created(pks) -> list[audit.Pending]:
@@ -1512,7 +1531,8 @@ def _person_row(p: Person, full_ids: bool) -> list:
         p.address,
         DISABILITY_LABELS.get(p.disability_kind, ""),
         GRADE_LABELS.get(p.disability_grade, ""),
-        p.disability_certificate,
+        # it begins with the ID number: shown whole only with the full ID numbers
+        p.disability_certificate if full_ids else idcard.mask_certificate_number(p.disability_certificate),
         CAPACITY_LABELS.get(p.civil_capacity, ""),
         p.civil_capacity_basis,
         MARITAL_LABELS.get(p.marital_status, ""),
@@ -1529,10 +1549,10 @@ def ledger_export(
     *, actor, target, region: Region | None = None, full_ids: bool = False, status: str = ""
 ) -> int:
     """Write the ledger of `region` (default: the actor's whole area) in the import layout,
-    read through the actor's area scope. ID numbers are masked unless `full_ids`, which needs
-    Cap.VIEW_FULL_ID. Every export is logged (action "export"). `actor=None` is the command
-    line run by the server operator: it reads everything, but full ID numbers need an actor.
-    Returns the number of persons written."""
+    read through the actor's area scope. ID numbers, and the disability certificate numbers that
+    contain them, are masked unless `full_ids`, which needs Cap.VIEW_FULL_ID. Every export is
+    logged (action "export"). `actor=None` is the command line run by the server operator: it
+    reads everything, but full ID numbers need an actor. Returns the number of persons written."""
     if actor is None:
         if full_ids:
             raise PermissionDenied("导出完整身份证号须指定操作人（--actor），以便记入审计日志")

@@ -54,7 +54,8 @@ class LedgerExportForm(forms.Form):
         label=gettext_lazy("Full ID numbers"),
         required=False,
         help_text=gettext_lazy(
-            "Without this, ID numbers are masked. Exports with full ID numbers are logged."
+            "Without this, ID numbers and disability certificate numbers are masked. Exports "
+            "with full ID numbers are logged."
         ),
     )
 

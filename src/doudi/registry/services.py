@@ -7,8 +7,9 @@ number for "last digits" search (models.reversed_id). Code that writes persons i
 ledger import) should fill them with `derived_fields()` and then call `duplicates_detect()`.
 
 Audit entries never hold a full ID number in `changes` (the audit page shows them to roles that
-may not see full numbers); the merge entry keeps the merged-away record, complete, in `extra`
-so that a wrong merge can be undone by hand.
+may not see full numbers), nor a full disability certificate number, which begins with the ID
+number; the merge entry keeps the merged-away record, complete, in `extra` so that a wrong merge
+can be undone by hand.
 """
 
 from __future__ import annotations
@@ -143,6 +144,8 @@ def derived_fields(*, name: str, id_number: str) -> dict:
 def person_audit_snapshot(person: Person) -> dict:
     snap = audit.snapshot(person, AUDITED_FIELDS)
     snap["id_number"] = idcard.mask_id_number(person.id_number)
+    # The certificate number begins with the ID number (idcard.mask_certificate_number).
+    snap["disability_certificate"] = idcard.mask_certificate_number(person.disability_certificate)
     return snap
 
 
@@ -205,6 +208,12 @@ def _clean(actor, data: dict, person: Person | None) -> dict:
             errors[f].append(_("At most %(n)d characters.") % {"n": limit})
     if not values["name"]:
         errors["name"].append(_("The name is required."))
+    certificate = values["disability_certificate"]
+    if "*" in certificate and certificate != current["disability_certificate"]:
+        # A masked number read from a page, the API or an export, sent back: never stored.
+        errors["disability_certificate"].append(
+            _("This disability certificate number is masked (it contains *). Enter the full number.")
+        )
 
     try:
         values["_derived"] = derived_fields(name=values["name"], id_number=values.get("id_number") or "")
@@ -322,9 +331,16 @@ def person_update(*, actor, person: Person, **fields) -> Person:
     _require_area(actor, person.village_id)
     values = _clean(actor, fields, person)
     before = person_audit_snapshot(person)
+    certificate = person.disability_certificate
     _apply(person, values)
     after = person_audit_snapshot(person)
     changes = audit.diff(before, after)
+    if certificate != person.disability_certificate and "disability_certificate" not in changes:
+        # Corrected inside its masked part: recorded (and saved), though both sides read the same.
+        changes["disability_certificate"] = [
+            before["disability_certificate"],
+            after["disability_certificate"],
+        ]
     if not changes:
         return person
     try:

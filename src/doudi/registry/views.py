@@ -125,12 +125,14 @@ def person_edit(request, pk):
 
 @require_POST
 def person_reveal_id(request, pk):
-    """Show the full ID number (htmx swaps it in); the service audits the viewing."""
+    """Show the full ID number (htmx swaps it in); the service audits the viewing. The disability
+    certificate number, which begins with the ID number, is shown whole with it (an out-of-band
+    swap) — the same viewing, logged once."""
     person = selectors.person_get(request.user, pk)
     _need(request, Cap.VIEW_FULL_ID)
     number = services.person_reveal_id(actor=request.user, person=person)
     if _is_htmx(request):
-        return render(request, "registry/_id_number.html", {"person": person, "full_id": number})
+        return render(request, "registry/_id_number.html", {"person": person, "full_id": number, "oob": True})
     return render(
         request,
         "registry/person_detail.html",
