@@ -520,3 +520,50 @@ def test_county_exports_a_township_ledger_with_masked_ids(page, live_world, scre
     export = AuditEntry.objects.get(action="export")
     assert export.region_code == w.t1.code and export.extra["full_ids"] is False
     assert export.extra["rows"] == 3
+
+
+def test_the_audit_page_masks_old_entries_and_the_county_shows_one_whole(page, live_world, screenshot):
+    """An entry written before certificate numbers were masked holds one whole: the audit page
+    masks it for everyone; the county officer shows that entry's numbers in place (htmx), which
+    is logged; a discipline inspector (no full-ID right) gets no button."""
+    from doudi.core import audit
+
+    from ..conftest import make_user  # noqa: TID252
+
+    w = live_world
+    number = idn(dt.date(1966, 3, 3), 75)
+    cert = f"{number}42"
+    person = registry.person_create(
+        actor=w.users.town1,
+        name="郑秀英",
+        id_number=number,
+        village=w.v1,
+        disability_kind="physical",
+        disability_grade=2,
+        disability_certificate=cert,
+    )
+    old = audit.record(w.users.town1, "update", person, changes={"disability_certificate": ["", cert]})
+    row = f"#audit-{old.seq}"
+
+    _switch(page, "county")
+    page.goto("/audit/")
+    page.wait_for_selector(row)
+    assert mask_certificate_number(cert) in page.inner_text(row)
+    assert number not in page.content()
+    screenshot(page, "audit-masked")
+    page.click(f"{row} button[type=submit]")
+    expect(page.locator(row)).to_contain_text(cert)
+    assert page.url.endswith("/audit/")  # swapped in place
+    assert page.locator(f"{row} button").count() == 0
+    screenshot(page, "audit-entry-revealed")
+    viewed = AuditEntry.objects.filter(action="view", object_id=str(person.pk))
+    assert viewed.get().extra == {"field": "id_number", "audit_entry": old.seq}
+    page.reload()
+    page.wait_for_selector(row)
+    assert number not in page.content()  # masked again on the next visit
+
+    make_user("discipline", w.county, ["discipline"])
+    _switch(page, "discipline")
+    page.goto("/audit/")
+    page.wait_for_selector(row)
+    assert page.locator(f"{row} form").count() == 0 and number not in page.content()

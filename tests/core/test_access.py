@@ -7,8 +7,9 @@ capability that only county-level roles have ("cap").
 
 import pytest
 
-from doudi.core import jobs
-from doudi.core.models import Job, Region
+from doudi.core import audit, jobs
+from doudi.core.models import AuditEntry, Job, Region
+from doudi.core.roles import Role
 
 ROUTES = {
     "home": {"url": lambda w: "/", "methods": ["get"]},
@@ -27,6 +28,8 @@ ROUTES = {
     },
     "user_active": {"url": lambda w: f"/users/{w.users.town2.pk}/active/", "methods": ["post"], "cap": True},
     "audit_list": {"url": lambda w: "/audit/", "methods": ["get"], "cap": True},
+    # An entry of town2's township; outside the area it is 404 (test_an_audit_entry_*).
+    "audit_reveal": {"url": lambda w: f"/audit/{w.entry2.seq}/full/", "methods": ["post"], "cap": True},
     "api:me": {"url": lambda w: "/api/v1/me", "methods": ["get"], "api": True},
     "api:regions": {"url": lambda w: "/api/v1/regions", "methods": ["get"], "api": True},
     "api:region": {
@@ -42,6 +45,15 @@ ROUTES = {
 def w(world):
     world.job2 = Job.objects.create(
         kind="import_regions", title="t2 job", created_by=world.users.town2, region=world.t2
+    )
+    world.entry2 = audit.record(
+        world.users.town2,
+        "update",
+        object_type="registry.person",
+        object_id="7",
+        object_repr="王五",
+        region_code=world.v2.code,
+        changes={"id_number": ["990121193901020331", "990121193901020358"]},  # as if written whole
     )
     return world
 
@@ -122,3 +134,34 @@ def test_a_job_answers_only_inside_its_area(login, w):
     assert login(w.users.town2).get(f"/jobs/{job.pk}/").status_code == 404
     assert login(w.users.county).get(f"/jobs/{job.pk}/").status_code == 200
     assert Region.objects.count() == 8
+
+
+# ---- one audit entry shown whole (core.services.audit_entry_reveal) -----------------------------
+
+
+def test_an_audit_entry_outside_the_area_is_404_even_with_the_right(login, w, make):
+    """The reveal needs Cap.VIEW_AUDIT and Cap.VIEW_FULL_ID; holding both does not reach an entry
+    of another township or county, and the refused request records nothing."""
+    other = make.region("990122000000", "邻县", 3, w.city)
+    cases = [
+        make.user("officer2", other, [Role.COUNTY_OFFICER]),  # another county
+        make.user("both1", w.t1, [Role.TOWNSHIP_CLERK, Role.DISCIPLINE]),  # another township
+    ]
+    before = AuditEntry.objects.count()
+    for user in cases:
+        response = login(user).post(f"/audit/{w.entry2.seq}/full/")
+        assert response.status_code == 404, user.username
+    assert AuditEntry.objects.count() == before
+
+
+def test_an_audit_entry_inside_the_area_is_shown_to_a_township_user_with_the_right(login, w, make):
+    both2 = make.user("both2", w.t2, [Role.TOWNSHIP_CLERK, Role.DISCIPLINE])
+    response = login(both2).post(f"/audit/{w.entry2.seq}/full/")
+    assert response.status_code == 200 and "990121193901020331" in response.content.decode()
+    view = AuditEntry.objects.order_by("seq").last()
+    assert (view.action, view.actor, view.extra) == (
+        "view",
+        both2,
+        {"field": "id_number", "audit_entry": w.entry2.seq},
+    )
+    assert (view.object_type, view.object_id, view.region_code) == ("registry.person", "7", w.v2.code)

@@ -248,7 +248,10 @@ def test_merging_keeps_every_history_entry(world, people, register):
     assert twin_entries <= history  # the merged-away record's entries show on the kept page
     merge = AuditEntry.objects.get(object_type=PERSON, object_id=str(kept.pk), action="merge")
     assert merge.extra["merged_person"] == twin.pk
-    assert merge.extra["merged_record"]["id_number"] == twin.id_number  # nothing lost
+    record = merge.extra["merged_record"]
+    assert record["id_number"] == mask_id_number(twin.id_number)  # every field, the number masked
+    assert record["name"] == twin.name and record["birth_date"] == twin.birth_date.isoformat()
+    assert twin.id_number not in str(merge.extra) and twin.id_number[::-1] not in str(merge.extra)
     assert merge.changes["address"] == ["", "东街1号"]
     gone = AuditEntry.objects.get(object_type=PERSON, object_id=str(twin.pk), action="merge")
     assert gone.extra["merged_into"] == kept.pk

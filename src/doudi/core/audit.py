@@ -4,6 +4,10 @@ Services call `record()` inside their own transaction, so the entry commits or r
 the change. Each entry stores the previous entry's hash and its own hash over a canonical JSON of
 its fields; `verify_chain()` (the `doudi verify-audit` command) recomputes them all. Appends lock
 the single AuditHead row, so concurrent writers cannot fork the chain.
+
+Pages read entries through `shown()`, which masks the personal numbers apps declared with
+`register_sensitive()` (the registry: ID and disability certificate numbers), wherever they sit in
+`changes` or `extra` — stored entries cannot be rewritten, and older ones hold some whole.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import decimal
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -438,3 +442,96 @@ def verify_chain() -> ChainReport:
     if head and (head.seq != checked or head.hash != prev):
         return ChainReport(False, checked, checked + 1, "entries after the last one were removed")
     return ChainReport(True, checked)
+
+
+# ---- what the audit log shows (DESIGN.md promise 4) ----------------------------------------------
+
+MaskFunction = Callable[[str], str]
+_SENSITIVE: dict[str, MaskFunction] = {}
+
+
+def register_sensitive(key: str, mask: MaskFunction) -> None:
+    """Declare that values stored under `key` — at any depth of an entry's `changes` or `extra` —
+    are personal numbers, shown through `mask` (which must be idempotent: entries written after
+    masking already hold masked values). Apps call it from AppConfig.ready(); core knows no app.
+
+    Entries are never rewritten (the chain's hashes cover them), so entries written before a
+    number was masked, or records kept whole inside `extra` (a merge's `merged_record`), are
+    masked when they are read, by every page that shows them."""
+    _SENSITIVE[key] = mask
+
+
+def sensitive_keys() -> frozenset[str]:
+    return frozenset(_SENSITIVE)
+
+
+def mask(data):
+    """A copy of an entry's `changes` or `extra` with every registered key's value masked,
+    however deep it sits: a [before, after] pair masks both sides, a plain value itself, a nested
+    record (a dict) key by key. The stored entry is not touched."""
+    return _mask(data, None)
+
+
+def _mask(value, fn: MaskFunction | None):
+    kind = type(value)
+    if kind is dict:
+        return {k: _mask(v, _SENSITIVE.get(k, fn)) for k, v in value.items()}
+    if kind is list:
+        return [_mask(v, fn) for v in value]
+    if fn is None or value is None or value == "" or kind is bool:
+        return value
+    return fn(str(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One line of an entry as the audit page shows it: `key: before → after` (a pair in
+    `changes`) or `key: value`, or a nested record's lines under its key."""
+
+    key: str
+    value: object = None
+    before: object = None
+    after: object = None
+    pair: bool = False
+    children: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """An audit entry as a page shows it: `changes` and `extra` masked unless `full`; `masked`
+    says whether masking hid anything (only then may a user with the right reveal the entry)."""
+
+    entry: AuditEntry
+    changes: tuple[Item, ...]
+    extra: tuple[Item, ...]
+    masked: bool
+    full: bool
+
+
+def _display(value) -> object:
+    if isinstance(value, list):
+        return ", ".join("—" if v is None else str(v) for v in value)
+    return value
+
+
+def _items(data: dict, pairs: bool) -> tuple[Item, ...]:
+    out = []
+    for key, value in (data or {}).items():
+        if pairs and isinstance(value, list) and len(value) == 2:
+            out.append(Item(str(key), before=_display(value[0]), after=_display(value[1]), pair=True))
+        elif isinstance(value, dict):
+            out.append(Item(str(key), children=_items(value, False)))
+        else:
+            out.append(Item(str(key), value=_display(value)))
+    return tuple(out)
+
+
+def shown(entry: AuditEntry, *, full: bool = False) -> Shown:
+    """The entry for a page. `full` shows the stored values: only for a user who may see full
+    ID numbers, and only after the viewing was recorded (core.services.audit_entry_reveal)."""
+    changes, extra = entry.changes or {}, entry.extra or {}
+    masked_changes, masked_extra = mask(changes), mask(extra)
+    hid = masked_changes != changes or masked_extra != extra
+    if not full:
+        changes, extra = masked_changes, masked_extra
+    return Shown(entry, _items(changes, True), _items(extra, False), hid, full)

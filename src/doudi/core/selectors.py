@@ -70,6 +70,11 @@ def audit_list(user, *, username="", object_type="", object_id="", date_from=Non
     return qs.order_by("-seq")
 
 
+def audit_entry_get(user, seq) -> AuditEntry:
+    """One entry by its sequence number, inside the user's area (404 outside it)."""
+    return get_scoped_or_404(AuditEntry, user, seq=seq)
+
+
 def audit_for_object(user, obj):
     return (
         scoped(AuditEntry, user)

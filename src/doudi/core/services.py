@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import audit, regions
-from .models import ApiToken, Region, Upload, User
+from .models import ApiToken, AuditEntry, Region, Upload, User
 from .roles import ROLE_LEVELS, Cap, Role
 from .scope import in_scope
 from .tabular import TableError, cell_text, map_columns, open_table
@@ -308,6 +308,32 @@ def user_set_active(*, actor, user: User, active: bool) -> None:
         if not active:
             ApiToken.objects.filter(user=user).delete()
         audit.record(actor, "update", user, changes={"is_active": [not active, active]})
+
+
+# ---- audit log ------------------------------------------------------------------------------
+
+
+def audit_entry_reveal(*, actor, entry: AuditEntry) -> audit.Shown:
+    """An audit entry with the personal numbers it holds shown whole (entries written before a
+    number was masked, a merge's merged-away record), for a role that may see full ID numbers.
+    The viewing is itself recorded (DESIGN.md promises 2 and 4), as a `view` of the entry's
+    object — so a person's history says who saw their full number — naming the entry shown."""
+    if not (actor.can(Cap.VIEW_AUDIT) and actor.can(Cap.VIEW_FULL_ID)):
+        raise PermissionDenied(_("Your role does not allow this."))
+    if not in_scope(actor, entry.region_code):
+        raise PermissionDenied(_("This entry is not in your area."))
+    shown = audit.shown(entry, full=True)
+    if shown.masked:  # nothing to reveal, nothing viewed
+        audit.record(
+            actor,
+            "view",
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            object_repr=entry.object_repr,
+            region_code=entry.region_code,
+            extra={"field": "id_number", "audit_entry": entry.seq},
+        )
+    return shown
 
 
 # ---- API tokens -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ urlpatterns = [
     path("users/<int:pk>/password/", views.user_password, name="user_password"),
     path("users/<int:pk>/active/", views.user_active, name="user_active"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("audit/<int:seq>/full/", views.audit_reveal, name="audit_reveal"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notification_read"),
 ]

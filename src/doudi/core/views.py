@@ -308,7 +308,27 @@ def audit_list(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.audit_list(request.user, **{k: v for k, v in filters.items() if v})
-    return render(request, "core/audit_list.html", {"form": form, "page": paginate(request, qs)})
+    page = paginate(request, qs)
+    # Always masked here: ID and certificate numbers some entries hold whole (written before they
+    # were masked, or a merge's merged-away record). A role that may see full numbers reveals one
+    # entry at a time with a button, and that viewing is logged (audit_reveal).
+    page.object_list = [audit.shown(e) for e in page.object_list]
+    return render(
+        request,
+        "core/audit_list.html",
+        {"form": form, "page": page, "can_reveal": request.user.can(Cap.VIEW_FULL_ID)},
+    )
+
+
+@require_POST
+@require_cap(Cap.VIEW_AUDIT)
+def audit_reveal(request, seq):
+    """One entry with its personal numbers whole (htmx swaps the row in); the service logs it."""
+    entry = selectors.audit_entry_get(request.user, seq)
+    shown = services.audit_entry_reveal(actor=request.user, entry=entry)
+    if request.headers.get("HX-Request"):
+        return render(request, "core/_audit_row.html", {"s": shown})
+    return render(request, "core/audit_entry.html", {"s": shown})
 
 
 # ---- notifications ---------------------------------------------------------------------------

@@ -16,9 +16,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from doudi.core import audit
 from doudi.core.models import AuditEntry, Region
 
-from .idcard import mask_certificate_number
 from .models import Person, field_label
 
 
@@ -78,10 +78,9 @@ def _change_sentence(base: dict, name: str, old: str, new: str) -> str:
         # Never a full number in the audit log; a masked one says nothing useful here.
         return _("%(date)s %(actor)s corrected the ID number") % base
     if name == "disability_certificate":
-        # It begins with the ID number. Entries written before certificates were masked hold
-        # the whole number, so it is masked here too (idempotent: masked entries stay as they are).
-        old, new = mask_certificate_number(old), mask_certificate_number(new)
-        if old and old == new:  # corrected inside the masked part
+        # Masked by _changes() (it begins with the ID number): a correction inside the masked
+        # part reads alike on both sides.
+        if old and old == new:
             return _("%(date)s %(actor)s corrected the disability certificate number") % base
     params = {**base, "field": _label(name), "old": old, "new": new}
     if not old:
@@ -93,7 +92,9 @@ def _change_sentence(base: dict, name: str, old: str, new: str) -> str:
 
 def _changes(entry, base, values) -> list[str]:
     out = []
-    for name, pair in (entry.changes or {}).items():
+    # Masked as the audit page masks them (core.audit.mask): entries written before certificate
+    # numbers were masked hold them whole, and stored entries are never rewritten.
+    for name, pair in audit.mask(entry.changes or {}).items():
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         out.append(_change_sentence(base, name, values.show(name, old), values.show(name, new)))
     return out

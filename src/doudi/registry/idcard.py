@@ -95,6 +95,12 @@ def mask_id_number(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+def mask_reversed_id(text: str) -> str:
+    """The reversed ID number (models.reversed_id, the "last digits" search key) masked as the
+    number itself is: an old merge entry keeps it in its merged-away record."""
+    return mask_id_number((text or "")[::-1])[::-1]
+
+
 _ID_LAST = frozenset("0123456789Xx")
 _CERT_SUFFIX_MAX = 4  # category + grade digits, and room for a reissue mark such as "B1"
 

@@ -6,10 +6,10 @@ Derived values are computed here and never typed: birth date and sex from the ID
 number for "last digits" search (models.reversed_id). Code that writes persons in bulk (the
 ledger import) should fill them with `derived_fields()` and then call `duplicates_detect()`.
 
-Audit entries never hold a full ID number in `changes` (the audit page shows them to roles that
-may not see full numbers), nor a full disability certificate number, which begins with the ID
-number; the merge entry keeps the merged-away record, complete, in `extra` so that a wrong merge
-can be undone by hand.
+Audit entries never hold a full ID number (the audit page shows them to roles that may not see
+full numbers), nor a full disability certificate number, which begins with the ID number; the
+merge entry keeps the merged-away record in `extra`, every field, those numbers masked. Older
+entries that hold them whole are masked when read (apps.py registers the keys with core.audit).
 """
 
 from __future__ import annotations
@@ -625,6 +625,18 @@ _FILL_FROM_MERGED = (
 )
 
 
+def _merged_record(person: Person) -> dict:
+    """The merged-away record for the merge entry: every field, the personal numbers masked as in
+    every other entry (the audit page shows entries to roles that may not see full numbers).
+    Nothing reads it back; to undo a wrong merge by hand, register the person again from their
+    file — the masked number and the birth date here identify them."""
+    record = audit.snapshot(person)
+    record["id_number"] = idcard.mask_id_number(person.id_number)
+    record["id_reversed"] = idcard.mask_reversed_id(person.id_reversed)
+    record["disability_certificate"] = idcard.mask_certificate_number(person.disability_certificate)
+    return record
+
+
 def duplicate_merge(*, actor, candidate: DuplicateCandidate, keep: Person | int) -> Person:
     """Merge the pair into `keep` (one of the two). The kept record takes the other's values where
     it has none; every row pointing at the other person moves to it (MERGE_HANDLERS); the other
@@ -653,7 +665,7 @@ def duplicate_merge(*, actor, candidate: DuplicateCandidate, keep: Person | int)
         candidate.decided_at = timezone.now()
         candidate.save(update_fields=["person", "other", "status", "decided_by", "decided_at"])
         moved = _move_related(keep, drop, actor)
-        merged_record = audit.snapshot(drop)  # complete, with the full ID number: nothing lost
+        merged_record = _merged_record(drop)
         drop_id, drop_name, drop_village = drop.pk, drop.name, drop.village_id
         drop.delete()
         audit.record_many(
