@@ -985,18 +985,19 @@ def ledger_import(
     return report
 
 
-def _changes(person: Person, out: dict, keys: tuple[str, str] | None = None) -> dict:
+def _changes(row: tuple, at: dict[str, int], out: dict, keys: tuple[str, str] | None = None) -> dict:
     """{attname: [before, after]} for the ledger fields that differ, plus the pinyin keys when
-    the name changes (the ID number is the key, so it and what derives from it never change)."""
+    the name changes (the ID number is the key, so it and what derives from it never change).
+    `row` is the registered person's values, `at` the position of each attname in it."""
     changes = {}
     for key, value in out.items():
-        before = getattr(person, key)
+        before = row[at[key]]
         if before != value:
             changes[key] = [before, value]
     if "name" in changes:
         full, initials = keys or name_keys(out["name"])
-        changes["name_pinyin"] = [person.name_pinyin, full]
-        changes["name_initials"] = [person.name_initials, initials]
+        changes["name_pinyin"] = [row[at["name_pinyin"]], full]
+        changes["name_initials"] = [row[at["name_initials"]], initials]
     return changes
 
 
@@ -1045,12 +1046,14 @@ class _Apply:
         self.using = router.db_for_write(Person)
         self.connection = connection = connections[self.using]
         self.postgres = connection.vendor == "postgresql"
+        # Registered persons are looked up as rows of values in this order (a model instance is
+        # made only for the few that change: a re-import of an unchanged ledger compares values)
+        fields = Person._meta.concrete_fields
+        self.attnames = [f.attname for f in fields]
+        self.at = {name: i for i, name in enumerate(self.attnames)}
         if self.postgres:
             connection.ensure_connection()
             self.raw = connection.connection  # the driver's connection, for the writer thread
-            fields = Person._meta.concrete_fields
-            self.attnames = [f.attname for f in fields]
-            self.number_at = self.attnames.index("id_number")
             qn = connection.ops.quote_name
             self.select_sql = (
                 f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(Person._meta.db_table)} "
@@ -1067,14 +1070,16 @@ class _Apply:
             self.reserve_sql = f"SELECT nextval({sequence}::oid) FROM generate_series(1, %s)"
         self.touched: list[_Key] = []  # new, renamed or moved persons, for the duplicate check
 
-    def lookup(self, batch) -> tuple[dict[str, Person], list[int] | None]:
-        """The registered persons among the batch's ID numbers, by number, and (PostgreSQL,
-        when writing) ids from the sequence for the others, the batch's new persons. A _Writer
-        task: on PostgreSQL it may run in the writer's thread, so it uses the driver's
-        connection; one query for the persons, one for the ids."""
+    def lookup(self, batch) -> tuple[dict[str, tuple], list[int] | None]:
+        """The registered persons among the batch's ID numbers — {number: their values in
+        `attnames` order} — and (PostgreSQL, when writing) ids from the sequence for the others,
+        the batch's new persons. A _Writer task: on PostgreSQL it may run in the writer's
+        thread, so it uses the driver's connection; one query for the persons, one for the ids."""
         numbers = [row[2].number for row in batch]
+        at = self.at["id_number"]
         if not self.postgres:
-            return {p.id_number: p for p in Person.objects.filter(id_number__any_of=numbers)}, None
+            rows = Person.objects.filter(id_number__any_of=numbers).values_list(*self.attnames)
+            return {r[at]: r for r in rows}, None
         with self.raw.cursor() as cursor:
             cursor.execute(self.select_sql, [",".join(numbers)])
             rows = cursor.fetchall()
@@ -1082,8 +1087,7 @@ class _Apply:
             if self.write and len(rows) < len(numbers):
                 cursor.execute(self.reserve_sql, [len(numbers) - len(rows)])
                 pks = [r[0] for r in cursor.fetchall()]
-        make, using, names, at = Person.from_db, self.using, self.attnames, self.number_at
-        return {r[at]: make(using, names, r) for r in rows}, pks
+        return {r[at]: r for r in rows}, pks
 
     def __call__(self, batch, registered, keep: bool):
         """Compare the batch with the registered persons; when writing, update the changed ones
@@ -1092,20 +1096,22 @@ class _Apply:
         existing, pks = registered
         creates, updates, outside, abolished = [], [], [], []
         villages = self.parser.villages
+        at, at_village, prefix = self.at, self.at["village_id"], self.prefix
         for number, out, ident, keys in batch:
-            person = existing.get(ident.number)
+            row = existing.get(ident.number)
             code = out.get("village_id")
             # As in services.person_create: nobody is newly registered in, or moved into, an
             # abolished or merged village; a person already there may stay.
-            if code and not villages[code].is_active and (person is None or person.village_id != code):
+            if code and not villages[code].is_active and (row is None or row[at_village] != code):
                 abolished.append((number, code))
-            elif person is None:
+            elif row is None:
                 creates.append((number, out, ident, keys))
-            elif not person.village_id.startswith(self.prefix):
-                outside.append((number, person.village_id))
+            elif not row[at_village].startswith(prefix):
+                outside.append((number, row[at_village]))
             else:
-                changes = _changes(person, out, keys)
+                changes = _changes(row, at, out, keys)
                 if changes:
+                    person = Person.from_db(self.using, self.attnames, row)
                     updates.append((number, person, changes))
                 else:
                     report.unchanged += 1
