@@ -26,3 +26,11 @@ def test_any_of_sends_one_parameter_on_postgresql():
     with CaptureQueriesContext(connection) as ctx:
         list(Region.objects.filter(code__any_of=[str(i) for i in range(2000)]))
     assert "IN (SELECT unnest(" in ctx.captured_queries[0]["sql"]
+
+
+@pytest.mark.django_db
+def test_any_of_takes_more_values_than_placeholders_allow():
+    """One parameter on both databases: 40,000 values (SQLite allows 32,766 placeholders)."""
+    Region.objects.create(code="990000000000", name="省", level=1)
+    wanted = [f"{i:012d}" for i in range(40_000)] + ["990000000000"]
+    assert list(Region.objects.filter(code__any_of=wanted).values_list("code", flat=True)) == ["990000000000"]

@@ -333,14 +333,19 @@ def copy_text(rows: list[tuple]) -> str:
 
 
 def copy_write(cursor, text: str | bytes) -> None:
-    """Write copy_text() output (or its UTF-8 bytes) with COPY through a psycopg 3 cursor (the ids from the table's
-    default); safe to call from a thread other than the one that prepared the rows, on the
-    transaction's connection (psycopg connections serialise their users)."""
+    """Write copy_text() output (or its UTF-8 bytes) with COPY through a psycopg 3 cursor (the
+    ids from the table's default); safe to call from a thread other than the one that prepared
+    the rows, on the transaction's connection (psycopg connections serialise their users)."""
     if not text:
         return
-    table = _quote(AuditEntry._meta.db_table)
-    columns = ", ".join(_quote(AuditEntry._meta.get_field(c).column) for c in _COLUMNS)
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    from psycopg import sql  # PostgreSQL only; names quoted by the driver, not by Django's
+    # per-thread connection wrapper
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(AuditEntry._meta.db_table),
+        sql.SQL(", ").join(sql.Identifier(AuditEntry._meta.get_field(c).column) for c in _COLUMNS),
+    )
+    with cursor.copy(statement) as copy:
         copy.write(text)
 
 
@@ -353,11 +358,6 @@ def write_rows(connection, rows: list[tuple]) -> None:
             copy_write(cursor.cursor, copy_text(rows))
     else:
         _insert(connection, rows, rows[0][0], rows[-1][0])
-
-
-def _quote(name: str) -> str:
-    escaped = name.replace('"', '""')
-    return f'"{escaped}"'
 
 
 def _insert(connection, values: list[tuple], first: int, last: int) -> list[int]:

@@ -15,7 +15,6 @@ entries that hold them whole are masked when read (apps.py registers the keys wi
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -410,7 +409,7 @@ def duplicates_detect(persons: Iterable[Person]) -> list[DuplicateCandidate]:
         found = _duplicates_matched(persons)
     if not found:
         return []
-    known = _queued_pairs(connection, {pk for pair in found for pk in pair})
+    known = _queued_pairs({pk for pair in found for pk in pair})
     new = [
         DuplicateCandidate(
             person_id=a, other_id=b, reason=",".join(r for r in _REASONS if r in found[(a, b)])
@@ -497,22 +496,12 @@ def _duplicates_grouped(connection, persons: list[Person]) -> dict[tuple[int, in
     return found
 
 
-def _queued_pairs(connection, ids: set[int]) -> set[tuple[int, int]]:
+def _queued_pairs(ids: set[int]) -> set[tuple[int, int]]:
     """The pairs among `ids` already in the queue (any status), the ids passed as one parameter."""
-    if connection.vendor == "postgresql":
-        among, param = "= ANY(%s)", sorted(ids)
-    elif connection.vendor == "sqlite":
-        among, param = "IN (SELECT value FROM json_each(%s))", json.dumps(sorted(ids))
-    else:
-        return set(
-            DuplicateCandidate.objects.filter(person_id__in=ids, other_id__in=ids).values_list(
-                "person_id", "other_id"
-            )
-        )
-    table = connection.ops.quote_name(DuplicateCandidate._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT person_id, other_id FROM {table} WHERE person_id {among}", [param])
-        return {(a, b) for a, b in cursor.fetchall() if b in ids}
+    rows = DuplicateCandidate.objects.filter(person_id__any_of=sorted(ids)).values_list(
+        "person_id", "other_id"
+    )
+    return {(a, b) for a, b in rows if b in ids}
 
 
 def _decide_check(actor, candidate: DuplicateCandidate) -> DuplicateCandidate:
