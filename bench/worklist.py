@@ -9,7 +9,7 @@ Creates the database doudi_bench_worklist_<pid> on the PostgreSQL server named b
 cadre account of their village, a carer and a guardian), twelve months of visits (most persons
 visited every month, some months missed, this month two thirds visited before the due day) and a
 few open rectification tasks; ANALYZE; then times, through the application's selectors
-(`care.loop_selectors.worklist` and `overdue_list`, i.e. scoped as pages are), the worklist of one
+(`care.selectors.worklist` and `overdue_list`, i.e. scoped as pages are), the worklist of one
 cadre and the overdue list of one township, `--repeat` times each after a warm-up, and drops the
 database. No other database is touched.
 
@@ -88,7 +88,7 @@ def _regions():
 
 
 def load(cursor, persons: int, rng: random.Random) -> dict:
-    from doudi.care.loop_rules import add_months, month_start
+    from doudi.care.rules import add_months, month_start
 
     regions = list(_regions())
     _copy(
@@ -389,7 +389,7 @@ def main(argv=None) -> int:
             cursor.execute("ANALYZE")
         load_s = time.perf_counter() - started
 
-        from doudi.care import loop_selectors as sel
+        from doudi.care import selectors as sel
         from doudi.core.models import Region, User
 
         cadre = User.objects.select_related("region").get(pk=info["cadre_id"])

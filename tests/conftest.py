@@ -102,7 +102,7 @@ JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 def all_ok(**problems):
     """Six aspects, all normal except those given as key=note."""
-    from doudi.care.loop_rules import Aspect
+    from doudi.care.rules import Aspect
 
     out = {k: {"ok": True, "note": ""} for k in Aspect.values}
     for key, note in problems.items():
@@ -117,7 +117,7 @@ def loop(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from doudi.care import loop_services as svc
+    from doudi.care import services as svc
     from doudi.care.models import MaterialHandover
     from doudi.core.models import User
     from doudi.core.roles import Role

@@ -43,17 +43,17 @@ def request_invalid(request, exc):
 
 
 from doudi.care.api import router as care_router  # noqa: E402
-from doudi.care.loop_api import router as care_loop_router  # noqa: E402
 from doudi.core.api import router as core_router  # noqa: E402
 from doudi.eligibility.api import router as eligibility_router  # noqa: E402
+from doudi.guardianship.api import router as guardianship_router  # noqa: E402
 from doudi.oversight.api import router as oversight_router  # noqa: E402
 from doudi.registry.api import router as registry_router  # noqa: E402
 from doudi.reports.api import router as reports_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
-api.add_router("/", care_router)
+api.add_router("/", guardianship_router)
 api.add_router("/", eligibility_router)
-api.add_router("/", care_loop_router)
+api.add_router("/", care_router)
 api.add_router("/", oversight_router)
 api.add_router("/", reports_router)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "doudi.core",
     "doudi.registry",
+    "doudi.guardianship",
     "doudi.care",
     "doudi.eligibility",
     "doudi.oversight",

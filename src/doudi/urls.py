@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("persons/", include("doudi.registry.urls")),
     path("ledger/", include("doudi.registry.ledger_urls")),
+    path("care/", include("doudi.guardianship.urls")),
     path("care/", include("doudi.care.urls")),
     path("eligibility/", include("doudi.eligibility.urls")),
     path("oversight/", include("doudi.oversight.urls")),

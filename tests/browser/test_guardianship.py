@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from docx import Document
 
-from doudi.care import services as care
-from doudi.care.models import Agreement, Guardianship, ReplacementCase
+from doudi.guardianship import services as care
+from doudi.guardianship.models import Agreement, Guardianship, ReplacementCase
 from doudi.registry import services as registry
 from doudi.registry.idcard import make_id_number
 

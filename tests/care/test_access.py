@@ -1,170 +1,127 @@
-"""Access matrix for the guardianship routes (DESIGN.md promise 1).
+"""Access matrix for the monthly care loop's routes (DESIGN.md promise 1).
 
-ROUTES maps every care URL name to a function building the URL of town2's record (or the page
-itself), the methods it answers, and flags: "object" — town1 must get 404 on every method;
-"api" — anonymous callers get 401; "cap" — only county administrators (Cap.EDIT_SETTINGS).
+ROUTES maps every URL name to a function building the URL of town2's record (or the page), the
+methods it answers, and flags: "object" — town1 gets 404 on every method; "api" — anonymous
+callers get 401.
 """
 
-import datetime as dt
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from doudi.care import services
-from doudi.care.models import Agreement, AgreementTemplate, Guardianship
+from doudi.care.models import MaterialHandover, ServiceDelivery, SupportMember, Visit
+from doudi.oversight.models import RectificationTask
 
 ROUTES = {
-    "care_coverage": {"url": lambda w: "/care/guardianship/", "methods": ["get"]},
-    "care_coverage_list": {
-        "url": lambda w: f"/care/guardianship/{w.t2.code}/need/",
+    "care_support": {
+        "url": lambda w: f"/care/persons/{w.p2.pk}/support/",
         "methods": ["get"],
         "object": True,
     },
-    "care_person": {
-        "url": lambda w: f"/care/persons/{w.p2.pk}/guardianship/",
+    "care_placement_set": {
+        "url": lambda w: f"/care/persons/{w.p2.pk}/placement/",
+        "methods": ["get", "post"],
+        "object": True,
+    },
+    "care_member_add": {
+        "url": lambda w: f"/care/persons/{w.p2.pk}/network/new/",
+        "methods": ["get", "post"],
+        "object": True,
+    },
+    "care_visit_new": {
+        "url": lambda w: f"/care/persons/{w.p2.pk}/visits/new/",
+        "methods": ["get", "post"],
+        "object": True,
+    },
+    "care_member_delete": {
+        "url": lambda w: f"/care/network/{w.member2.pk}/delete/",
+        "methods": ["post"],
+        "object": True,
+    },
+    "care_network": {"url": lambda w: "/care/home-support/", "methods": ["get"]},
+    "care_network_list": {
+        "url": lambda w: f"/care/home-support/{w.world.t2.code}/home/",
         "methods": ["get"],
         "object": True,
     },
-    "care_candidate_add": {
-        "url": lambda w: f"/care/persons/{w.p2.pk}/guardianship/candidates/new/",
-        "methods": ["get", "post"],
-        "object": True,
-    },
-    "care_confirm": {
-        "url": lambda w: f"/care/persons/{w.p2.pk}/guardianship/confirm/",
-        "methods": ["post"],
-        "object": True,
-    },
-    "care_replacement_new": {
-        "url": lambda w: f"/care/persons/{w.p2.pk}/guardianship/replace/",
-        "methods": ["get", "post"],
-        "object": True,
-    },
-    "care_agreement_new": {
-        "url": lambda w: f"/care/persons/{w.p2.pk}/agreements/new/",
-        "methods": ["get", "post"],
-        "object": True,
-    },
-    "care_candidate_edit": {
-        "url": lambda w: f"/care/candidates/{w.nephew2.pk}/",
-        "methods": ["get", "post"],
-        "object": True,
-    },
-    "care_candidate_delete": {
-        "url": lambda w: f"/care/candidates/{w.spare2.pk}/delete/",
-        "methods": ["post"],
-        "object": True,
-    },
-    "care_consent_add": {
-        "url": lambda w: f"/care/candidates/{w.nephew2.pk}/consent/",
-        "methods": ["get", "post"],
-        "object": True,
-    },
-    "care_consent_document": {
-        "url": lambda w: f"/care/consents/{w.consent2.pk}/document/",
+    "care_institutions": {"url": lambda w: "/care/institutions/", "methods": ["get", "post"]},
+    "care_visits_due": {"url": lambda w: "/care/visits/", "methods": ["get"]},
+    "care_worklist": {"url": lambda w: "/care/visits/worklist/", "methods": ["get"]},
+    "care_visits_flagged": {"url": lambda w: "/care/visits/flagged/", "methods": ["get"]},
+    "care_visit_ledger": {
+        "url": lambda w: f"/care/visits/ledger.xlsx?township={w.world.t2.code}",
         "methods": ["get"],
         "object": True,
     },
-    "care_reminders": {"url": lambda w: "/care/agreements/expiring/", "methods": ["get"]},
-    "care_agreement": {
-        "url": lambda w: f"/care/agreements/{w.a2.pk}/",
-        "methods": ["get", "post"],
-        "object": True,
-    },
-    "care_agreement_generate": {
-        "url": lambda w: f"/care/agreements/{w.a2.pk}/generate/",
-        "methods": ["post"],
-        "object": True,
-    },
-    "care_agreement_sign": {
-        "url": lambda w: f"/care/agreements/{w.a2.pk}/sign/",
-        "methods": ["post"],
-        "object": True,
-    },
-    "care_agreement_renew": {
-        "url": lambda w: f"/care/agreements/{w.a2.pk}/renew/",
-        "methods": ["post"],
-        "object": True,
-    },
-    "care_agreement_file": {
-        "url": lambda w: f"/care/agreements/{w.a2.pk}/file/docx/",
+    "care_visit": {"url": lambda w: f"/care/visits/{w.visit2.pk}/", "methods": ["get"], "object": True},
+    "care_visit_photo": {
+        "url": lambda w: f"/care/visits/{w.visit2.pk}/photos/{w.photo2.pk}/",
         "methods": ["get"],
         "object": True,
     },
-    "care_replacement": {
-        "url": lambda w: f"/care/replacements/{w.case2.pk}/",
+    "care_guardian_performance": {"url": lambda w: "/care/guardian-performance/", "methods": ["get"]},
+    "care_loop_settings": {"url": lambda w: "/care/loop-settings/", "methods": ["get", "post"], "cap": True},
+    "care_providers": {"url": lambda w: "/care/providers/", "methods": ["get", "post"]},
+    "care_provider": {
+        "url": lambda w: f"/care/providers/{w.provider2.pk}/",
         "methods": ["get", "post"],
         "object": True,
     },
-    "care_templates": {
-        "url": lambda w: "/care/agreement-templates/",
+    "care_contract_new": {
+        "url": lambda w: f"/care/providers/{w.provider2.pk}/contracts/new/",
         "methods": ["get", "post"],
-        "cap": True,
+        "object": True,
     },
-    "care_template_preview": {
-        "url": lambda w: "/care/agreement-templates/default/",
+    "care_contract": {
+        "url": lambda w: f"/care/contracts/{w.contract2.pk}/",
+        "methods": ["get", "post"],
+        "object": True,
+    },
+    "care_services": {"url": lambda w: "/care/services/", "methods": ["get"]},
+    "care_undelivered": {"url": lambda w: "/care/services/undelivered/", "methods": ["get"]},
+    "care_my_orders": {"url": lambda w: "/care/deliveries/", "methods": ["get"], "staff": True},
+    "care_delivery_new": {
+        "url": lambda w: f"/care/orders/{w.order2.pk}/deliver/",
+        "methods": ["get", "post"],
+        "object": True,
+    },
+    "care_materials": {"url": lambda w: "/care/materials/", "methods": ["get"]},
+    "care_batch_new": {"url": lambda w: "/care/materials/new/", "methods": ["get", "post"]},
+    "care_batch": {"url": lambda w: f"/care/materials/{w.batch2.pk}/", "methods": ["get"], "object": True},
+    "care_handover": {
+        "url": lambda w: f"/care/handovers/{w.handover2.pk}/",
+        "methods": ["get", "post"],
+        "object": True,
+    },
+    "care_handover_signature": {
+        "url": lambda w: f"/care/handovers/{w.handover2.pk}/signature/",
         "methods": ["get"],
-        "cap": True,
+        "object": True,
+        "no_file": True,
     },
-    "care_template_file": {
-        "url": lambda w: "/care/agreement-templates/default/file/sample.docx",
-        "methods": ["get"],
-        "cap": True,
-    },
-    "care_template_deactivate": {
-        "url": lambda w: f"/care/agreement-templates/{w.template.pk}/deactivate/",
-        "methods": ["post"],
-        "cap": True,
-    },
-    "api:care_person_guardianship": {
-        "url": lambda w: f"/api/v1/persons/{w.p2.pk}/guardianship",
+    "api:care_api_visits": {"url": lambda w: "/api/v1/visits", "methods": ["get"], "api": True},
+    "api:care_api_visit_create": {"url": lambda w: "/api/v1/visits", "methods": ["post"], "api": True},
+    "api:care_api_visit": {
+        "url": lambda w: f"/api/v1/visits/{w.visit2.pk}",
         "methods": ["get"],
         "api": True,
         "object": True,
     },
-    "api:care_person_agreements": {
-        "url": lambda w: f"/api/v1/persons/{w.p2.pk}/agreements",
+    "api:care_api_deliveries": {
+        "url": lambda w: "/api/v1/service-deliveries",
+        "methods": ["get"],
+        "api": True,
+    },
+    "api:care_api_delivery_create": {
+        "url": lambda w: "/api/v1/service-deliveries",
+        "methods": ["post"],
+        "api": True,
+    },
+    "api:care_api_delivery": {
+        "url": lambda w: f"/api/v1/service-deliveries/{w.delivery2.pk}",
         "methods": ["get"],
         "api": True,
         "object": True,
     },
-    "api:care_propose": {"url": lambda w: "/api/v1/guardianship/propose", "methods": ["post"], "api": True},
 }
-
-
-@pytest.fixture
-def w(world, f):
-    """Town2's ward with every kind of guardianship record; a template of the county."""
-    clerk = world.users.town2
-    p2 = f.person(world.v2, "李长根")
-    son = f.candidate(p2, "child", "李建国", relation="长子")
-    world.nephew2 = f.candidate(p2, "individual", "李小虎")
-    world.spare2 = f.candidate(p2, "other_relative", "李四", able=False)
-    world.consent2 = services.consent_record(
-        actor=clerk,
-        candidate=world.nephew2,
-        body="village_committee",
-        body_name="",
-        granted=True,
-        decided_on=dt.date.today(),
-        document=SimpleUploadedFile("consent.pdf", f.PDF, "application/pdf"),
-    )
-    g = services.guardianship_confirm(actor=clerk, person=p2)
-    assert g.candidate == son
-    world.a2 = services.agreement_create(actor=clerk, guardianship=g, **f.terms())
-    services.agreement_generate(actor=clerk, agreement=world.a2)
-    world.case2 = services.replacement_start(
-        actor=clerk, guardianship=g, ground="guardian_died", facts="长子因病去世"
-    )
-    world.p2 = p2
-    from doudi.care.agreement_template import DEFAULT_PATH
-
-    world.template = services.template_upload(
-        actor=world.users.county,
-        uploaded_file=SimpleUploadedFile("county.docx", DEFAULT_PATH.read_bytes()),
-        name="安和县模板",
-    )
-    return world
 
 
 def _call(client, method, url):
@@ -173,59 +130,115 @@ def _call(client, method, url):
     return getattr(client, method)(url)
 
 
+def _counts():
+    return (
+        Visit.objects.count(),
+        SupportMember.objects.count(),
+        ServiceDelivery.objects.count(),
+        MaterialHandover.objects.filter(delivered_on__isnull=False).count(),
+        RectificationTask.objects.count(),
+    )
+
+
 @pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if not r.get("api")))
-def test_anonymous_users_are_sent_to_login(client, w, name):
+def test_anonymous_users_are_sent_to_login(client, loop, name):
     route = ROUTES[name]
     for method in route["methods"]:
-        response = _call(client, method, route["url"](w))
+        response = _call(client, method, route["url"](loop))
         assert response.status_code == 302 and response["Location"].startswith("/login/"), (name, method)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("api")))
-def test_anonymous_api_calls_get_401(client, w, name):
+def test_anonymous_api_calls_get_401(client, loop, name):
     for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 401, name
+        assert _call(client, method, ROUTES[name]["url"](loop)).status_code == 401, name
 
 
 @pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
-def test_town1_gets_404_for_a_town2_persons_guardianship(login, w, name):
-    client = login(w.users.town1)
+def test_town1_gets_404_for_town2_records(login, loop, name):
+    client = login(loop.world.users.town1)
+    before = _counts()
     for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 404, (name, method)
-    # and nothing changed
-    assert Guardianship.objects.get(person=w.p2).status == "active"
-    assert Agreement.objects.get(pk=w.a2.pk).status == "generated"
+        assert _call(client, method, ROUTES[name]["url"](loop)).status_code == 404, (name, method)
+    assert _counts() == before
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
-def test_town2_and_the_county_reach_the_same_records(login, w, name):
+@pytest.mark.parametrize(
+    "name", sorted(n for n, r in ROUTES.items() if r.get("object") and not r.get("no_file"))
+)
+def test_town2_and_the_county_reach_the_same_records(login, loop, name):
     if "get" not in ROUTES[name]["methods"]:
         pytest.skip("POST-only route")
-    for user in (w.users.town2, w.users.county):
-        assert login(user).get(ROUTES[name]["url"](w)).status_code == 200, (name, user.username)
+    for user in (loop.world.users.town2, loop.world.users.county):
+        assert login(user).get(ROUTES[name]["url"](loop)).status_code == 200, (name, user.username)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("cap")))
-def test_clerks_get_403_for_template_pages(login, w, name):
-    client = login(w.users.town1)
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 403, (name, method)
+@pytest.mark.parametrize(
+    "name", sorted(n for n, r in ROUTES.items() if not r.get("object") and not r.get("api"))
+)
+def test_list_pages_answer_clerks_or_refuse_by_role(login, loop, name):
+    """Pages without an object: 200 for the clerk (or 403 where the role lacks the capability)."""
+    route = ROUTES[name]
+    status = login(loop.world.users.town1).get(route["url"](loop)).status_code
+    assert status == (403 if route.get("cap") or route.get("staff") else 200), name
 
 
-def test_an_administrator_of_another_county_cannot_reach_this_countys_template(login, w, make):
-    other = make.region("990122000000", "邻县", 3, w.city)
-    admin2 = make.user("admin2", other, ["county_admin"])
-    client = login(admin2)
-    assert client.get(f"/care/agreement-templates/{w.template.pk}/").status_code == 404
-    assert client.post(f"/care/agreement-templates/{w.template.pk}/deactivate/").status_code == 404
-    assert client.get(f"/care/agreement-templates/{w.template.pk}/file/original").status_code == 404
-    assert AgreementTemplate.objects.get(pk=w.template.pk).is_active
+def test_lists_leave_out_other_townships(login, loop):
+    client = login(loop.world.users.town1)
+    for url in ("/care/visits/", "/care/home-support/all/home/", "/care/services/", "/care/materials/"):
+        page = client.get(url).content.decode()
+        assert "走访对象2" not in page and "服务中心2" not in page, url
+    assert "走访对象2" not in client.get(f"/care/materials/{loop.batch1.pk}/").content.decode()
+    data = client.get("/api/v1/visits").json()
+    assert {v["person"] for v in data} == {loop.p1.pk}
 
 
-def test_lists_and_api_leave_out_other_townships(login, w, f):
-    f.person(w.v1b, "张福生")
-    client = login(w.users.town1)
-    page = client.get("/care/guardianship/").content.decode()
-    assert w.t1.name in page and w.t2.name not in page
-    assert "李长根" not in client.get("/care/guardianship/all/need/").content.decode()
-    assert "李长根" not in client.get("/care/agreements/expiring/").content.decode()
+def test_provider_staff_see_only_their_contracts_persons(login, loop, lf):
+    """Provider staff of town1 record deliveries for their own orders; another provider's order
+    — even one in their own township — is 404 on the page and the API."""
+    from doudi.care import services as svc
+
+    w = loop.world
+    other = svc.provider_create(actor=w.users.town1, region=w.t1, name="别的机构")
+    import datetime as dt
+
+    c = svc.contract_create(
+        actor=w.users.town1,
+        provider=other,
+        region=w.t1,
+        number="X-1",
+        start_on=loop.today.replace(day=1),
+        end_on=loop.today + dt.timedelta(days=300),
+    )
+    neighbour = lf.person(w.v1b, "邻村老人", capacity="full")
+    svc.budget_set(actor=w.users.town1, person=neighbour, contract=c, monthly_amount=100)
+    foreign = svc.order_create(
+        actor=w.users.town1,
+        person=neighbour,
+        contract=c,
+        month=loop.today,
+        kind="laundry",
+        times=1,
+        unit_price=20,
+    )
+    client = login(loop.staff1)
+    page = client.get("/care/deliveries/").content.decode()
+    assert "走访对象1" in page and "邻村老人" not in page
+    assert client.get(f"/care/orders/{foreign.pk}/deliver/").status_code == 404
+    assert client.post(f"/care/orders/{foreign.pk}/deliver/", {"done": "x"}).status_code == 404
+    r = client.post(
+        "/api/v1/service-deliveries", {"order": foreign.pk, "done": "洗衣"}, content_type="application/json"
+    )
+    assert r.status_code == 404
+    assert not ServiceDelivery.objects.filter(order=foreign).exists()
+    # their own order works, on the page and through the API
+    r = client.post(
+        "/api/v1/service-deliveries",
+        {"order": loop.order1.pk, "done": "擦窗"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    assert {d["order"] for d in client.get("/api/v1/service-deliveries").json()} == {loop.order1.pk}
+    # and nothing else of the care pages
+    for url in ("/care/visits/", f"/care/persons/{loop.p1.pk}/support/", "/care/services/", "/api/v1/visits"):
+        assert client.get(url).status_code == 403, url

@@ -1,53 +1,82 @@
-"""The demo step: guardians for demo persons who need them; deterministic and idempotent."""
+"""The care-loop demo step: a year of visits (some copied), services, materials, tasks; idempotent."""
 
 import datetime as dt
 import random
 
-from doudi.care import demo, selectors
-from doudi.care.models import Agreement, GuardianCandidate, Guardianship
+from doudi.care import selectors as sel
+from doudi.care.demo import loop_demo_step
+from doudi.care.models import MaterialHandover, ServiceDelivery, Visit
+from doudi.oversight.models import RectificationTask
 
 
-def test_nothing_happens_without_persons(world):
-    demo.demo_step(random.Random(1), {})
-    assert not GuardianCandidate.objects.exists()
+def test_the_demo_step_gives_a_month_to_work_on_and_is_idempotent(world, make, lf):
+    make.user("cadre1", world.v1, ["village_staff"])
+    make.user("cadre2", world.v1b, ["village_staff"])
+    staff = make.user("provider1", world.t1, ["provider_staff"])
+    since = dt.date.today() - dt.timedelta(days=800)
+    for i in range(40):
+        lf.person((world.v1, world.v1b)[i % 2], f"示例{i}", supported_since=since)
+    loop_demo_step(random.Random(20261128), {})
+    visits = Visit.objects.count()
+    assert visits > 300
+    assert Visit.objects.exclude(copy_of=None).exists()
+    assert RectificationTask.objects.filter(status="open").exists()
+    assert RectificationTask.objects.filter(status="closed").exists()
+    assert ServiceDelivery.objects.filter(recorded_by=staff).exists()
+    assert MaterialHandover.objects.filter(delivered_on=None).exists()
+    qs, *_ = sel.visits_due(world.users.town1)
+    assert qs.count() > 0  # a third not yet visited this month
+    assert sel.orders_for_staff(staff, dt.date.today()).exists()
+    loop_demo_step(random.Random(20261128), {})
+    assert Visit.objects.count() == visits
 
 
-def _persons(world, f, n=120):
-    rng = random.Random(7)
-    for i in range(n):
-        village = (world.v1, world.v1b, world.v2)[i % 3]
-        f.person(
-            village,
-            f"示例{i}",
-            capacity=rng.choice(["none", "limited", "full"]),
-            birth=dt.date(1940 + i % 40 if i % 5 else 2012, 1, 1),
+def test_every_township_has_a_year_of_visits_idempotent_and_deterministic(world, make, lf):
+    from doudi.care import similarity
+    from doudi.care.demo import _fast_signatures
+    from doudi.care.models import VisitBand
+
+    make.user("cadre1", world.v1, ["village_staff"])
+    make.user("cadre2", world.v1b, ["village_staff"])
+    make.user("provider1", world.t1, ["provider_staff"])
+    t3 = make.region("990121102000", "白杨镇", 4, world.county)  # no account: the county officer visits
+    v3 = make.region("990121102201", "杨树村", 5, t3, "220")
+    since = dt.date.today() - dt.timedelta(days=800)
+    villages = [world.v1, world.v1b, world.v2, v3]
+    for i in range(30 * len(villages)):
+        lf.person(villages[i % len(villages)], f"各镇{i}", supported_since=since)
+    others = Visit.objects.exclude(person__village__code__startswith=world.t1.code[:9])
+
+    def snapshot():
+        return list(
+            others.order_by("visited_on", "person__name", "notes").values_list(
+                "person__name", "visitor__username", "visited_on", "notes", "has_problem", "perfunctory"
+            )
         )
 
-
-def test_demo_gives_a_realistic_mix_and_is_idempotent(world, f):
-    _persons(world, f)
-    ctx = {"users": {"county": world.users.county}}
-    demo.demo_step(random.Random(20261128), ctx)
-    counts = dict((c, Guardianship.objects.filter(category=c).count()) for c in ("I", "II", "III"))
-    assert all(counts.values()), counts
-    table, total = selectors.coverage_table(world.users.county)
-    assert total.counts["none"] > 0 and total.counts["expiring"] > 0 and total.counts["agreement"] > 0
-    for row in [*table, total]:
-        for bucket, number in row.counts.items():
-            assert number == selectors.coverage_persons(world.users.county, row.code, bucket).count()
-    snapshot = (GuardianCandidate.objects.count(), Guardianship.objects.count(), Agreement.objects.count())
-    demo.demo_step(random.Random(20261128), ctx)
-    assert (
-        GuardianCandidate.objects.count(),
-        Guardianship.objects.count(),
-        Agreement.objects.count(),
-    ) == snapshot
-    # every category Ⅱ guardian has the committee's consent on record, dated before they started
-    for g in Guardianship.objects.filter(category="II"):
-        assert g.candidate.consents.filter(granted=True, decided_on__lte=g.started_on).exists()
-    # minors get parents, grandparents and elder siblings, not spouses or children
-    minors = GuardianCandidate.objects.filter(person__birth_date__year=2012)
-    assert minors.exists() and not minors.filter(kind__in=["spouse", "child"]).exists()
-    # agreements never start before their guardianship
-    for a in Agreement.objects.select_related("guardianship"):
-        assert a.start_on >= a.guardianship.started_on
+    loop_demo_step(random.Random(7), {})
+    last = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    for town, visitor in ((world.t1, None), (world.t2, "town2"), (t3, "county")):
+        month = Visit.objects.filter(
+            person__village__code__startswith=town.code[:9],
+            visited_on__gte=last,
+            visited_on__lt=dt.date.today().replace(day=1),
+        )
+        assert month.count() >= 20, town.name
+        if visitor:
+            assert set(month.values_list("visitor__username", flat=True)) == {visitor}
+    assert others.exclude(copy_of=None).exists()
+    assert others.filter(perfunctory=True).exists()
+    assert VisitBand.objects.filter(visit__in=others, township_code=t3.code).exists()
+    assert RectificationTask.objects.filter(region=v3, status="closed").exists()
+    first, total = snapshot(), Visit.objects.count()
+    loop_demo_step(random.Random(7), {})  # idempotent
+    assert Visit.objects.count() == total
+    # the batch signatures equal the service's, so a new visit still finds these notes
+    sample = [v.notes for v in others[:60]]
+    assert all(_fast_signatures(sample)[n] == similarity.signature(n) for n in sample)
+    # deterministic: the same Random draws the same year again
+    RectificationTask.objects.exclude(region__code__startswith=world.t1.code[:9]).delete()
+    others.delete()
+    loop_demo_step(random.Random(7), {})
+    assert snapshot() == first

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from doudi.care import loop_selectors as sel
-from doudi.care import loop_services as svc
+from doudi.care import selectors as sel
+from doudi.care import services as svc
 from doudi.care.models import Visit
 from doudi.core.models import AuditEntry, Notification
 from doudi.oversight import services as oversight
@@ -232,7 +232,7 @@ def test_network_coverage_numbers_match_their_lists(login, loop, lf):
     for key, n in table[0].counts.items():
         assert n == sel.network_persons(clerk, loop.world.t1.code, key).count(), key
     assert table[0].counts["covered"] == 1 and table[0].counts["no_cadre"] == 1
-    setting = svc.setting_for(loop.world.t1.code)
+    setting = sel.setting_for(loop.world.t1.code)
     assert setting.max_persons_per_carer == 5
     # six more persons with the same carer: she looks after too many
     for i in range(5):

@@ -199,6 +199,6 @@ def test_circular_ranks_townships(ov, login, results):
 
 
 def test_documents_without_libreoffice_fall_back_to_docx(ov, login, monkeypatch):
-    monkeypatch.setattr("doudi.care.documents.soffice_path", lambda: None)
+    monkeypatch.setattr("doudi.core.documents.soffice_path", lambda: None)
     r = login(ov.world.users.county).get(f"/oversight/inspections/{ov.insp1.pk}/report/?format=pdf")
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from doudi.care import loop_selectors as sel
-from doudi.care import loop_services as care
+from doudi.care import selectors as sel
+from doudi.care import services as care
 from doudi.oversight import surveys
 from doudi.oversight.models import SurveyResponse
 

@@ -7,10 +7,7 @@ import pytest
 from django.utils import timezone
 
 from doudi.care.models import (
-    Agreement,
     CarePlacement,
-    GuardianCandidate,
-    Guardianship,
     Institution,
     MaterialBatch,
     MaterialHandover,
@@ -22,6 +19,7 @@ from doudi.care.models import (
     Visit,
 )
 from doudi.eligibility.models import Assessment
+from doudi.guardianship.models import Agreement, GuardianCandidate, Guardianship
 from doudi.oversight.models import RectificationTask
 
 MONTH = dt.date(2026, 10, 1)

@@ -1,194 +1,194 @@
-"""Guardianship API: a person's guardianship and agreements (read), and the rules on posted data."""
+"""Visits and service deliveries API: list, create, read — through the area scope.
+
+A provider's staff reach only their provider's orders (another person's order is 404)."""
 
 import datetime as dt
-from typing import Literal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
-from . import permissions, selectors, services
-from .rules import GUARDIAN_KINDS, determine_guardian
+from doudi.core.roles import Cap
+from doudi.core.scope import scoped
 
-router = Router(tags=["care"])
+from . import selectors as sel
+from . import services as svc
+from .models import Visit
+
+router = Router(tags=["care loop"])
 
 
-def _viewer(request):
+def _errors(exc: ValidationError):
+    return HttpError(422, "；".join(exc.messages))
+
+
+class VisitOut(Schema):
+    id: int
+    person: int
+    person_name: str
+    visitor: str
+    visited_on: dt.date
+    at_home: bool
+    aspects: dict
+    has_problem: bool
+    notes: str
+    latitude: float | None
+    longitude: float | None
+    copy_of: int | None
+    similarity: float | None
+
+    @staticmethod
+    def resolve_person(obj):
+        return obj.person_id
+
+    @staticmethod
+    def resolve_person_name(obj):
+        return obj.person.name
+
+    @staticmethod
+    def resolve_visitor(obj):
+        return obj.visitor.username
+
+    @staticmethod
+    def resolve_copy_of(obj):
+        return obj.copy_of_id
+
+
+class AspectIn(Schema):
+    ok: bool
+    note: str = ""
+
+
+class VisitIn(Schema):
+    person: int
+    visited_on: dt.date
+    aspects: dict[str, AspectIn]
+    notes: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def _visit_reader(request):
     user = request.auth
-    if not permissions.can_view(user):
-        raise HttpError(403, "您的角色无权查看监护信息。")
+    if not (user.can(Cap.VIEW_PERSONS)):
+        raise HttpError(403, "您的角色无权查看走访记录。")
     return user
 
 
-class CandidateOut(Schema):
-    id: int
-    kind: str
-    name: str
-    relation: str
-    relative_person: int | None
-    age: int | None
-    health: str
-    able: bool
-    reason_unable: str
-    willing: bool
-    hostile: bool
-    consent: bool | None
-
-    @staticmethod
-    def resolve_relative_person(obj):
-        return obj.relative_person_id
-
-    @staticmethod
-    def resolve_consent(obj):
-        return services.consent_state(obj)
+@router.get("/visits", response=list[VisitOut], url_name="care_api_visits")
+def visit_list(
+    request, month: dt.date | None = None, person: int | None = None, limit: int = 100, offset: int = 0
+):
+    user = _visit_reader(request)
+    qs = scoped(Visit, user).select_related("person", "visitor").order_by("-visited_on", "-pk")
+    if month:
+        qs = qs.filter(visited_on__gte=month.replace(day=1), visited_on__lte=sel.month_end(month))
+    if person:
+        qs = qs.filter(person_id=person)
+    limit = max(1, min(limit, 500))
+    return list(qs[offset : offset + limit])
 
 
-class GuardianshipOut(Schema):
-    id: int
-    guardian_name: str
-    guardian_kind: str
-    relation: str
-    category: str
-    status: str
-    started_on: dt.date
-    ended_on: dt.date | None
-    by_agreement: bool
-    agreement_reason: str
-    basis: str
-    explanation: str
-    end_ground: str
-    end_note: str
+@router.get("/visits/{visit_id}", response=VisitOut, url_name="care_api_visit")
+def visit_read(request, visit_id: int):
+    return sel.visit_get(_visit_reader(request), visit_id)
 
 
-class ProposalOut(Schema):
-    required: bool
-    candidate_id: int | str | None
-    kind: str | None
-    category: str | None
-    passed_over: list[dict]
-    explanation: str
-    awaiting_consent: bool = False
-
-
-class PersonGuardianshipOut(Schema):
-    person: int
-    name: str
-    civil_capacity: str
-    needs_guardian: bool
-    current: GuardianshipOut | None
-    proposal: ProposalOut | None
-    candidates: list[CandidateOut]
-    history: list[GuardianshipOut]
-
-
-class AgreementOut(Schema):
-    id: int
-    number: str
-    status: str
-    guardian_name: str
-    township_name: str
-    committee_name: str
-    duties: list[dict]
-    visit_frequency: str
-    contact: str
-    emergency_steps: str
-    start_on: dt.date
-    end_on: dt.date
-    signed_on: dt.date | None
-    ended_on: dt.date | None
-    has_docx: bool
-    has_pdf: bool
-    has_signed_scan: bool
-
-    @staticmethod
-    def resolve_has_docx(obj):
-        return bool(obj.docx_file)
-
-    @staticmethod
-    def resolve_has_pdf(obj):
-        return bool(obj.pdf_file)
-
-    @staticmethod
-    def resolve_has_signed_scan(obj):
-        return obj.signed_scan_id is not None
-
-
-@router.get(
-    "/persons/{person_id}/guardianship",
-    response=PersonGuardianshipOut,
-    url_name="care_person_guardianship",
-    summary="A person's guardian, candidates, current proposal and full guardianship history",
-)
-def person_guardianship(request, person_id: int):
-    user = _viewer(request)
-    person = selectors.person_get(user, person_id)
-    candidates = list(selectors.candidates_of(user, person))
-    current = selectors.active_guardianship(user, person)
-    proposal = None
-    if services.needs_guardian(person) and current is None:
-        p = services.person_proposal(person, candidates)
-        proposal = {**p.proposal.to_dict(), "awaiting_consent": p.awaiting_consent}
-    return {
-        "person": person.pk,
-        "name": person.name,
-        "civil_capacity": person.civil_capacity,
-        "needs_guardian": services.needs_guardian(person),
-        "current": current,
-        "proposal": proposal,
-        "candidates": candidates,
-        "history": list(selectors.guardianship_history(user, person)),
-    }
-
-
-@router.get(
-    "/persons/{person_id}/agreements",
-    response=list[AgreementOut],
-    url_name="care_person_agreements",
-    summary="A person's guardianship-care agreements, newest first",
-)
-def person_agreements(request, person_id: int):
-    user = _viewer(request)
-    person = selectors.person_get(user, person_id)
-    return list(selectors.agreements_of(user, person))
-
-
-class WardIn(Schema):
-    birth_date: dt.date
-    civil_capacity: Literal["full", "limited", "none"]
-    residence: Literal["village", "community"] | None = None
-    as_of: dt.date | None = None
-
-
-class CandidateIn(Schema):
-    id: int | str
-    kind: str
-    able: bool
-    willing: bool
-    consent_recorded: bool = False
-    elder: bool = True
-    reason_unable: str = ""
-
-
-class ProposeIn(Schema):
-    ward: WardIn
-    candidates: list[CandidateIn]
-
-
-@router.post(
-    "/guardianship/propose",
-    response=ProposalOut,
-    url_name="care_propose",
-    summary="Run the guardian determination (民法典 Art. 27/28/32) on posted candidates; nothing is saved",
-)
-def propose(request, data: ProposeIn):
-    _viewer(request)
-    for candidate in data.candidates:
-        if candidate.kind not in GUARDIAN_KINDS:
-            raise HttpError(422, f"未知的监护人候选类型：{candidate.kind!r}（候选人 {candidate.id!r}）。")
-    ward = data.ward.dict()
-    ward["as_of"] = ward.get("as_of") or timezone.localdate()
+@router.post("/visits", response={201: VisitOut}, url_name="care_api_visit_create")
+def visit_create(request, payload: VisitIn):
+    user = _visit_reader(request)
+    if not user.can(Cap.RECORD_VISITS):
+        raise HttpError(403, "您的角色无权登记走访。")
+    person = sel.person_get(user, payload.person)
     try:
-        result = determine_guardian(ward, [c.dict() for c in data.candidates])
-    except ValueError as exc:
-        raise HttpError(422, str(exc)) from exc
-    return result.to_dict()
+        visit = svc.visit_record(
+            actor=user,
+            person=person,
+            visited_on=payload.visited_on,
+            aspects={k: v.dict() for k, v in payload.aspects.items()},
+            notes=payload.notes,
+            latitude=payload.latitude,
+            longitude=payload.longitude,
+        )
+    except ValidationError as exc:
+        raise _errors(exc) from exc
+    return Status(201, sel.visit_get(user, visit.pk))
+
+
+class DeliveryOut(Schema):
+    id: int
+    order: int
+    person: int
+    kind: str
+    delivered_at: dt.datetime
+    done: str
+    has_photo: bool
+    recorded_by: str
+
+    @staticmethod
+    def resolve_order(obj):
+        return obj.order_id
+
+    @staticmethod
+    def resolve_person(obj):
+        return obj.order.person_id
+
+    @staticmethod
+    def resolve_kind(obj):
+        return obj.order.kind
+
+    @staticmethod
+    def resolve_has_photo(obj):
+        return obj.photo_id is not None
+
+    @staticmethod
+    def resolve_recorded_by(obj):
+        return obj.recorded_by.username
+
+
+class DeliveryIn(Schema):
+    order: int
+    delivered_at: dt.datetime | None = None
+    done: str
+
+
+def _delivery_reader(request):
+    user = request.auth
+    if not (user.can(Cap.RECORD_DELIVERY) or user.can(Cap.MANAGE_CARE)):
+        raise HttpError(403, "您的角色无权查看服务记录。")
+    return user
+
+
+@router.get("/service-deliveries", response=list[DeliveryOut], url_name="care_api_deliveries")
+def delivery_list(request, month: dt.date | None = None, limit: int = 100, offset: int = 0):
+    user = _delivery_reader(request)
+    limit = max(1, min(limit, 500))
+    return list(sel.deliveries(user, month=month)[offset : offset + limit])
+
+
+@router.get("/service-deliveries/{delivery_id}", response=DeliveryOut, url_name="care_api_delivery")
+def delivery_read(request, delivery_id: int):
+    user = _delivery_reader(request)
+    from django.http import Http404
+
+    item = sel.deliveries(user).filter(pk=delivery_id).first()
+    if item is None:
+        raise Http404("No such record in your area.")
+    return item
+
+
+@router.post("/service-deliveries", response={201: DeliveryOut}, url_name="care_api_delivery_create")
+def delivery_create(request, payload: DeliveryIn):
+    user = _delivery_reader(request)
+    order = sel.order_for_staff(user, payload.order)
+    try:
+        item = svc.delivery_record(
+            actor=user, order=order, delivered_at=payload.delivered_at or timezone.now(), done=payload.done
+        )
+    except ValidationError as exc:
+        raise _errors(exc) from exc
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return Status(201, sel.deliveries(user).get(pk=item.pk))

@@ -11,12 +11,15 @@ class CareConfig(AppConfig):
         from doudi.core.demo import register_step
         from doudi.core.navigation import NavItem, register
         from doudi.core.roles import Cap
+        from doudi.registry.sections import Section, register_section
 
         from . import tasks  # noqa: F401  (registers job handlers)
-        from .demo import demo_step
+        from .demo import loop_demo_step
+        from .selectors import person_section
 
-        register_step(demo_step)
-        register(NavItem(_("Guardianship"), "care_coverage", Cap.VIEW_PERSONS, order=30))
+        # Visits, services, materials and their rectification tasks need the persons, guardians and
+        # assessments of the steps before (registry 10, guardianship 20, eligibility 30).
+        register_step(loop_demo_step, order=40)
         register(
             NavItem(_("Home visits"), "care_visits_due", Cap.VIEW_PERSONS, order=32),
             NavItem(_("My visits"), "care_worklist", Cap.RECORD_VISITS, order=33),
@@ -25,29 +28,13 @@ class CareConfig(AppConfig):
             NavItem(_("My service orders"), "care_my_orders", Cap.RECORD_DELIVERY, order=37),
             NavItem(_("Materials"), "care_materials", Cap.VIEW_PERSONS, order=38),
         )
-
-        from doudi.registry.sections import Section, register_section
-
-        from .loop_selectors import person_section as loop_section
-        from .selectors import person_section
-
-        register_section(
-            Section(
-                "guardian",
-                _("Guardian"),
-                "care/_person_section.html",
-                order=40,
-                cap=Cap.VIEW_PERSONS,
-                context=person_section,
-            )
-        )
         register_section(
             Section(
                 "care_loop",
                 _("Placement, support network and visits"),
-                "care/loop/_person_section.html",
+                "care/_person_section.html",
                 order=45,
                 cap=Cap.VIEW_PERSONS,
-                context=loop_section,
+                context=person_section,
             )
         )

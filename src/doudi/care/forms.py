@@ -1,220 +1,233 @@
-import datetime as dt
+"""Forms of the monthly care loop; phone-friendly (one column, big touch targets, camera input)."""
+
+from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from doudi.core.scope import scoped
-from doudi.registry.models import Person
+from .models import CareSetting, Institution
+from .rules import Aspect, NetworkRole, PlacementKind, ServiceKind
 
-from .models import GuardianCandidate, GuardianConsent
-from .rules import AGREEMENT_DUTIES, ReplacementGround
-from .services import CANDIDATE_FIELDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+PHOTO = {"accept": "image/*", "capture": "environment"}
 
 
-class CandidateForm(forms.ModelForm):
-    class Meta:
-        model = GuardianCandidate
-        fields = CANDIDATE_FIELDS
-        widgets = {"age": forms.NumberInput(attrs={"min": 0, "max": 130})}
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
-    def __init__(self, *args, user, person, **kwargs):
+
+class MultiplePhotoField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/*", "multiple": True}))
         super().__init__(*args, **kwargs)
-        # Relatives usually live in the same township; the list stays short enough for a phone.
-        township = person.village.parent_id or person.village_id
-        qs = scoped(Person, user).exclude(pk=person.pk)
-        self.fields["relative_person"].queryset = qs.filter(village__parent_id=township).order_by("name")
-        self.fields["relative_person"].required = False
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
 
 
-class ConsentForm(forms.Form):
-    body = forms.ChoiceField(label=_("Consenting body"), choices=GuardianConsent.Body.choices)
-    body_name = forms.CharField(
-        label=_("Name of the body"),
-        max_length=100,
+def _date(**attrs):
+    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+
+
+class VisitForm(forms.Form):
+    """The six aspects, each 正常 / 有问题 with a note; free text, photos, location."""
+
+    visited_on = forms.DateField(label=_("Visited on"), widget=_date())
+    notes = forms.CharField(
+        label=_("What you saw and did"),
         required=False,
-        help_text=_("Leave empty to use the ward's committee or township office."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Write what you actually saw; notes copied from other visits are flagged."),
     )
-    granted = forms.TypedChoiceField(
-        label=_("Decision"),
-        choices=[("1", _("Consent given")), ("0", _("Consent refused"))],
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
-        initial="1",
-    )
-    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput(), initial=timezone.localdate)
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
-    document = forms.FileField(
-        label=_("Scan of the written consent (PDF or image, optional)"), required=False
-    )
+    photos = MultiplePhotoField(label=_("Photos"), required=False)
+    latitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
+    longitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
 
-
-class ConfirmForm(forms.Form):
-    candidate = forms.ModelChoiceField(
-        label=_("Another qualified candidate chosen by agreement (Art. 30)"),
-        queryset=GuardianCandidate.objects.none(),
-        required=False,
-        empty_label=_("— the proposed guardian —"),
-    )
-    reason = forms.CharField(
-        label=_("Reason for the choice by agreement"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
-    started_on = forms.DateField(
-        label=_("Guardianship starts on"), widget=DateInput(), initial=timezone.localdate
-    )
-
-    def __init__(self, *args, candidates, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["candidate"].queryset = candidates
-
-
-class AgreementForm(forms.Form):
-    """Ticks and descriptions of the duties, then the work requirements and the term."""
-
-    visit_frequency = forms.CharField(label=_("Visit frequency"), max_length=100)
-    contact = forms.CharField(label=_("Contact arrangements"), max_length=200)
-    emergency_steps = forms.CharField(
-        label=_("Emergency steps"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One step per line."),
-    )
-    other_terms = forms.CharField(
-        label=_("Other terms"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    guardian_phone = forms.CharField(label=_("Guardian's phone"), max_length=30, required=False)
-    guardian_address = forms.CharField(label=_("Guardian's address"), max_length=200, required=False)
-    start_on = forms.DateField(label=_("Term starts"), widget=DateInput())
-    end_on = forms.DateField(label=_("Term ends"), widget=DateInput())
+    CHOICES = [("ok", _("Normal")), ("problem", pgettext_lazy("visit aspect", "Problem"))]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.duty_fields = []
-        for key, (title, default) in AGREEMENT_DUTIES.items():
-            self.fields[f"duty_{key}"] = forms.BooleanField(label=title, required=False)
-            self.fields[f"detail_{key}"] = forms.CharField(
-                label=_("What exactly"),
-                widget=forms.Textarea(attrs={"rows": 2}),
-                required=False,
-                initial=default,
+        self.aspect_keys = []
+        for key, label in Aspect.choices:
+            self.fields[f"{key}_state"] = forms.ChoiceField(
+                label=label, choices=self.CHOICES, widget=forms.RadioSelect, required=False
             )
-            self.duty_fields.append((self[f"duty_{key}"], self[f"detail_{key}"]))
-
-    @property
-    def term_fields(self):
-        return [
-            self[name]
-            for name in (
-                "visit_frequency",
-                "contact",
-                "emergency_steps",
-                "other_terms",
-                "guardian_phone",
-                "guardian_address",
-                "start_on",
-                "end_on",
+            self.fields[f"{key}_note"] = forms.CharField(
+                label=_("Note"), required=False, max_length=300, widget=forms.TextInput()
             )
-        ]
+            self.aspect_keys.append(key)
+        if not self.is_bound:
+            self.initial.setdefault("visited_on", timezone.localdate())
 
-    def terms(self) -> dict:
+    def aspect_fields(self):
+        for key, label in Aspect.choices:
+            yield {"key": key, "label": label, "state": self[f"{key}_state"], "note": self[f"{key}_note"]}
+
+    def aspects(self) -> dict:
         d = self.cleaned_data
-        duties = [
-            {"key": key, "detail": d.get(f"detail_{key}", "")}
-            for key in AGREEMENT_DUTIES
-            if d.get(f"duty_{key}")
-        ]
-        return {
-            "duties": duties,
-            **{
-                k: d[k]
-                for k in (
-                    "visit_frequency",
-                    "contact",
-                    "emergency_steps",
-                    "other_terms",
-                    "guardian_phone",
-                    "guardian_address",
-                    "start_on",
-                    "end_on",
-                )
-            },
-        }
-
-    @staticmethod
-    def initial_for(guardianship, agreement=None) -> dict:
-        if agreement is not None:
-            initial = {
-                k: getattr(agreement, k)
-                for k in (
-                    "visit_frequency",
-                    "contact",
-                    "emergency_steps",
-                    "other_terms",
-                    "guardian_phone",
-                    "guardian_address",
-                    "start_on",
-                    "end_on",
-                )
-            }
-            for duty in agreement.duties:
-                initial[f"duty_{duty['key']}"] = True
-                initial[f"detail_{duty['key']}"] = duty["detail"]
-            return initial
-        start = timezone.localdate()
-        try:
-            end = start.replace(year=start.year + 3) - dt.timedelta(days=1)
-        except ValueError:  # 29 February
-            end = start.replace(year=start.year + 3, day=28)
-        candidate = guardianship.candidate
-        initial = {
-            "visit_frequency": "每周上门探视不少于2次",
-            "contact": f"监护人电话{candidate.phone}，保持畅通" if candidate.phone else "监护人手机保持畅通",
-            "emergency_steps": "1. 被监护人突发疾病或意外的，监护人立即拨打120并陪同就医；\n"
-            "2. 同时报告村（居）民委员会和乡镇民政办；\n3. 监护人无法到场时，由村（居）民委员会先行安排临时照料。",
-            "guardian_phone": candidate.phone,
-            "guardian_address": candidate.address,
-            "start_on": start,
-            "end_on": end,
-        }
-        for key in (
-            "daily_watch",
-            "daily_care",
-            "hospital_escort",
-            "legal_acts",
-            "protect_rights",
-            "reporting",
-        ):
-            initial[f"duty_{key}"] = True
-        return initial
+        out = {}
+        for key in self.aspect_keys:
+            state = d.get(f"{key}_state")
+            out[key] = {"ok": None if not state else state == "ok", "note": d.get(f"{key}_note", "")}
+        return out
 
 
-class SignForm(forms.Form):
-    scan = forms.FileField(label=_("Signed agreement scan (PDF or image, at most 10 MB)"))
-    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput(), initial=timezone.localdate)
-
-
-class ReplacementForm(forms.Form):
-    ground = forms.ChoiceField(label=_("Ground"), choices=ReplacementGround.choices)
-    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class DecideForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
-        widget=forms.RadioSelect,
+class PlacementForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Placement"), choices=PlacementKind.choices)
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none(), required=False
     )
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    started_on = forms.DateField(label=_("Since"), widget=_date())
+    guardian_consent = forms.BooleanField(label=_("The guardian consented"), required=False)
+    consent_note = forms.CharField(
+        label=_("How the consent was given"),
+        required=False,
+        help_text=_("Required for a mental-health institution, e.g. written consent signed on 2026-03-02."),
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, institutions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if institutions is not None:
+            self.fields["institution"].queryset = institutions
 
 
-class TemplateUploadForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100, required=False)
-    file = forms.FileField(label=_("Word template (.docx)"))
+class MemberForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=NetworkRole.choices)
+    name = forms.CharField(label=_("Name"), max_length=50)
+    phone = forms.CharField(label=_("Phone"), max_length=30, widget=forms.TextInput(attrs={"type": "tel"}))
+    user = forms.ModelChoiceField(label=_("Account (for cadres)"), queryset=None, required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, users=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+
+
+class InstitutionForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("organisation", "Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Institution.Kind.choices)
+    beds = forms.IntegerField(label=_("Beds"), min_value=0)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None)
+    phone = forms.CharField(label=_("Phone"), required=False)
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+class ProviderForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("organisation", "Name"), max_length=100)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None)
+    contact = forms.CharField(label=_("Contact person"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False)
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+class StaffForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Provider staff account"), queryset=None)
+
+    def __init__(self, *args, users=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+
+
+class ContractForm(forms.Form):
+    number = forms.CharField(label=_("Contract number"), max_length=50)
+    region = forms.ModelChoiceField(label=_("Area served"), queryset=None)
+    start_on = forms.DateField(label=_("Starts"), widget=_date())
+    end_on = forms.DateField(label=_("Ends"), widget=_date())
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+class BudgetForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    monthly_amount = forms.DecimalField(
+        label=_("Monthly budget (yuan)"), max_digits=8, decimal_places=2, initial=100
+    )
+
+    def __init__(self, *args, persons=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = persons
+
+
+class OrderForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    month = forms.DateField(label=_("Month"), widget=_date(), help_text=_("Any day of the month."))
+    kind = forms.ChoiceField(label=_("Service"), choices=ServiceKind.choices)
+    times = forms.IntegerField(label=_("Times"), min_value=1, initial=4)
+    unit_price = forms.DecimalField(
+        label=_("Price per time (yuan)"), max_digits=8, decimal_places=2, initial=25
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, persons=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = persons
+
+
+class DeliveryForm(forms.Form):
+    delivered_at = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+    done = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=300)
+    photo = forms.FileField(label=_("Photo"), required=False, widget=forms.ClearableFileInput(attrs=PHOTO))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("delivered_at", timezone.localtime().replace(second=0, microsecond=0))
+
+
+class BatchForm(forms.Form):
+    name = forms.CharField(label=_("Batch name"), max_length=100)
+    items = forms.CharField(
+        label=_("Items"), help_text=_("Separate items with commas, e.g. 棉被，棉衣，煤，火炉.")
+    )
+    planned_on = forms.DateField(label=_("Planned for"), widget=_date())
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None)
+    only_home = forms.BooleanField(label=_("Only persons at home"), required=False, initial=True)
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+    def item_list(self):
+        import re
+
+        return [i for i in re.split(r"[,，、;；\s]+", self.cleaned_data["items"]) if i]
+
+
+class HandoverForm(forms.Form):
+    delivered_on = forms.DateField(label=_("Handed over on"), widget=_date())
+    received_by = forms.CharField(
+        label=_("Received by"),
+        required=False,
+        help_text=_("The person or their guardian, if there is no signature photo."),
+    )
+    signature = forms.FileField(
+        label=_("Signature photo"), required=False, widget=forms.ClearableFileInput(attrs=PHOTO)
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("delivered_on", timezone.localdate())
+
+
+class SettingForm(forms.ModelForm):
+    class Meta:
+        model = CareSetting
+        fields = ["visits_per_month", "visit_due_day", "max_persons_per_carer", "monthly_service_budget"]

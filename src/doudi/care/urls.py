@@ -1,35 +1,37 @@
-from django.urls import include, path
+"""URLs of the monthly care loop, under /care/ beside guardianship's."""
 
-from . import views
+from django.urls import path
+
+from . import views as v
 
 urlpatterns = [
-    path("guardianship/", views.coverage, name="care_coverage"),
-    path("guardianship/<str:township>/<str:bucket>/", views.coverage_list, name="care_coverage_list"),
-    path("persons/<int:person_id>/guardianship/", views.person, name="care_person"),
-    path(
-        "persons/<int:person_id>/guardianship/candidates/new/", views.candidate_add, name="care_candidate_add"
-    ),
-    path("persons/<int:person_id>/guardianship/confirm/", views.confirm, name="care_confirm"),
-    path("persons/<int:person_id>/guardianship/replace/", views.replacement_new, name="care_replacement_new"),
-    path("persons/<int:person_id>/agreements/new/", views.agreement_new, name="care_agreement_new"),
-    path("candidates/<int:pk>/", views.candidate_edit, name="care_candidate_edit"),
-    path("candidates/<int:pk>/delete/", views.candidate_delete, name="care_candidate_delete"),
-    path("candidates/<int:pk>/consent/", views.consent_add, name="care_consent_add"),
-    path("consents/<int:pk>/document/", views.consent_document, name="care_consent_document"),
-    path("agreements/expiring/", views.reminders, name="care_reminders"),
-    path("agreements/<int:pk>/", views.agreement, name="care_agreement"),
-    path("agreements/<int:pk>/generate/", views.agreement_generate, name="care_agreement_generate"),
-    path("agreements/<int:pk>/sign/", views.agreement_sign, name="care_agreement_sign"),
-    path("agreements/<int:pk>/renew/", views.agreement_renew, name="care_agreement_renew"),
-    path("agreements/<int:pk>/file/<str:kind>/", views.agreement_file, name="care_agreement_file"),
-    path("replacements/<int:pk>/", views.replacement, name="care_replacement"),
-    path("agreement-templates/", views.templates, name="care_templates"),
-    path("agreement-templates/<str:key>/", views.template_preview, name="care_template_preview"),
-    path("agreement-templates/<str:key>/file/<str:kind>", views.template_file, name="care_template_file"),
-    path(
-        "agreement-templates/<str:key>/deactivate/",
-        views.template_deactivate,
-        name="care_template_deactivate",
-    ),
-    path("", include("doudi.care.loop_urls")),
+    path("persons/<int:person_id>/support/", v.support, name="care_support"),
+    path("persons/<int:person_id>/placement/", v.placement_set, name="care_placement_set"),
+    path("persons/<int:person_id>/network/new/", v.member_add, name="care_member_add"),
+    path("persons/<int:person_id>/visits/new/", v.visit_new, name="care_visit_new"),
+    path("network/<int:pk>/delete/", v.member_delete, name="care_member_delete"),
+    path("home-support/", v.network, name="care_network"),
+    path("home-support/<str:township>/<str:bucket>/", v.network_list, name="care_network_list"),
+    path("institutions/", v.institutions, name="care_institutions"),
+    path("visits/", v.visits_due, name="care_visits_due"),
+    path("visits/worklist/", v.worklist, name="care_worklist"),
+    path("visits/flagged/", v.visits_flagged, name="care_visits_flagged"),
+    path("visits/ledger.xlsx", v.visit_ledger, name="care_visit_ledger"),
+    path("visits/<int:pk>/", v.visit_detail, name="care_visit"),
+    path("visits/<int:pk>/photos/<int:photo_pk>/", v.visit_photo, name="care_visit_photo"),
+    path("guardian-performance/", v.guardian_performance, name="care_guardian_performance"),
+    path("loop-settings/", v.loop_settings, name="care_loop_settings"),
+    path("providers/", v.providers, name="care_providers"),
+    path("providers/<int:pk>/", v.provider, name="care_provider"),
+    path("providers/<int:pk>/contracts/new/", v.contract_new, name="care_contract_new"),
+    path("contracts/<int:pk>/", v.contract, name="care_contract"),
+    path("services/", v.services, name="care_services"),
+    path("services/undelivered/", v.undelivered, name="care_undelivered"),
+    path("deliveries/", v.my_orders, name="care_my_orders"),
+    path("orders/<int:pk>/deliver/", v.delivery_new, name="care_delivery_new"),
+    path("materials/", v.materials, name="care_materials"),
+    path("materials/new/", v.batch_new, name="care_batch_new"),
+    path("materials/<int:pk>/", v.batch, name="care_batch"),
+    path("handovers/<int:pk>/", v.handover, name="care_handover"),
+    path("handovers/<int:pk>/signature/", v.handover_signature, name="care_handover_signature"),
 ]

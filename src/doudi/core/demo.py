@@ -1,7 +1,8 @@
 """The demo county (clearly fictional: province code 99 does not exist) and demo accounts.
 
-`doudi demo` runs `core_step` and then each step other apps register with `register_step`,
-all from one seeded random generator, so the same seed always gives the same data.
+`doudi demo` runs `core_step` and then each step other apps register with `register_step`, in the
+order they give (a step needs the data of the lower ones), all from one seeded random generator, so
+the same seed always gives the same data.
 """
 
 from __future__ import annotations
@@ -42,13 +43,14 @@ TOWNSHIPS = [
 _FIRST = "东西南北上下前后大小新老高低黄白青红金银石沙柳杨桃李松柏梅竹槐枣榆桑"
 _SECOND = "山河湾沟坪岭庄堡营寨桥坡塘岗洼店集屯台埠"
 
-STEPS: list[Callable[[random.Random, dict], None]] = []
+STEPS: list[tuple[int, Callable[[random.Random, dict], None]]] = []
 
 
-def register_step(fn):
-    """Add a demo step (called with the seeded Random and the context dict)."""
-    if fn not in STEPS:
-        STEPS.append(fn)
+def register_step(fn, *, order: int):
+    """Add a demo step (called with the seeded Random and the context dict), run by `order`."""
+    if all(step is not fn for _, step in STEPS):
+        STEPS.append((order, fn))
+        STEPS.sort(key=lambda item: item[0])
     return fn
 
 
@@ -100,7 +102,7 @@ DEMO_USERS = [
     ("town2", "张伟", COUNTY[0][:6] + "101000", [Role.TOWNSHIP_CLERK]),
     ("village1", "刘芳", COUNTY[0][:6] + "100001", [Role.VILLAGE_STAFF]),
     ("inspector", "陈静", COUNTY[0], [Role.INSPECTOR]),
-    # The monthly care loop (care/loop_demo.py): two village cadres who visit, a provider's staff.
+    # The monthly care loop (care/demo.py): two village cadres who visit, a provider's staff.
     ("cadre1", "赵志明", COUNTY[0][:6] + "100001", [Role.VILLAGE_STAFF]),
     ("cadre2", "孙丽华", COUNTY[0][:6] + "100201", [Role.VILLAGE_STAFF]),
     ("provider1", "钱晓燕", COUNTY[0][:6] + "100000", [Role.PROVIDER_STAFF]),
@@ -133,7 +135,7 @@ def run(seed: int = 20261128) -> dict:
     rng = random.Random(seed)
     ctx: dict = {"seed": seed}
     core_step(rng, ctx)
-    for step in STEPS:
+    for _, step in STEPS:
         step(rng, ctx)
     return ctx
 

@@ -160,12 +160,29 @@ class AuditEntry(models.Model):
     @property
     def object_type_label(self) -> str:
         """The model's verbose name ("特困人员") for a type label such as "registry.person"."""
-        from django.apps import apps
+        model = model_of_audit_type(self.object_type)
+        return str(model._meta.verbose_name) if model is not None else self.object_type
 
-        try:
-            return str(apps.get_model(self.object_type)._meta.verbose_name)
-        except (LookupError, ValueError):
-            return self.object_type
+
+def audit_types(model) -> list[str]:
+    """The object types a model's audit entries carry: its label, and the labels it had in an app it
+    has left (`audit_former_types`, e.g. "care.guardianship"). Entries are never rewritten (the hash
+    chain), so a history, a filter or a label reads old entries under every name."""
+    return [model._meta.label_lower, *getattr(model, "audit_former_types", ())]
+
+
+def model_of_audit_type(label: str):
+    """The model whose entries carry `label` (its own or a former one), or None."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        pass
+    for model in apps.get_models():
+        if label in getattr(model, "audit_former_types", ()):
+            return model
+    return None
 
 
 class ApiToken(models.Model):

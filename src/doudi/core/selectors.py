@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
-from .models import AuditEntry, Job, Region, User
+from .models import AuditEntry, Job, Region, User, audit_types, model_of_audit_type
 from .scope import get_scoped_or_404, scoped
 
 
@@ -60,7 +60,8 @@ def audit_list(user, *, username="", object_type="", object_id="", date_from=Non
     if username:
         qs = qs.filter(actor_username=username)
     if object_type:
-        qs = qs.filter(object_type=object_type)
+        model = model_of_audit_type(object_type)
+        qs = qs.filter(object_type__in=audit_types(model) if model else [object_type])
     if object_id:
         qs = qs.filter(object_id=object_id)
     if date_from:
@@ -78,7 +79,7 @@ def audit_entry_get(user, seq) -> AuditEntry:
 def audit_for_object(user, obj):
     return (
         scoped(AuditEntry, user)
-        .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .filter(object_type__in=audit_types(obj), object_id=str(obj.pk))
         .order_by("seq")
     )
 

@@ -15,7 +15,7 @@ class EligibilityConfig(AppConfig):
         from . import sections
         from .demo import eligibility_step
 
-        register_step(eligibility_step)
+        register_step(eligibility_step, order=30)
         sections.register()
         register(
             NavItem(_("Eligibility cases"), "elig_worklist", Cap.VIEW_PERSONS, order=20),

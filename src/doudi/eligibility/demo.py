@@ -21,9 +21,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from doudi.care.rules import self_care_level
 from doudi.core import audit
 from doudi.core.models import Region
+from doudi.eligibility.selfcare import self_care_level
 from doudi.registry.idcard import make_id_number
 from doudi.registry.models import Person, PersonStatus
 from doudi.registry.rules import evaluate_eligibility

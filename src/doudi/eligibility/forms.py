@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from doudi.care.rules import SELF_CARE_ITEMS
+from doudi.eligibility.selfcare import SELF_CARE_ITEMS
 from doudi.registry.rules import RELATION_LABELS
 
 from . import rules

@@ -6,8 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from doudi.care.rules import SelfCareLevel, SubsidyKind
 from doudi.core.models import Region, Upload
+from doudi.eligibility.selfcare import SelfCareLevel, SubsidyKind
 from doudi.registry.models import Person
 
 

@@ -18,6 +18,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from docxtpl import DocxTemplate
 
+from doudi.core.documents import zh_date
+
 from .rules import GROUNDS
 
 KINDS = ("approval", "refusal", "termination")
@@ -53,10 +55,6 @@ BODIES = {
         "　　如对本决定有异议，可以自收到本告知书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。",
     ],
 }
-
-
-def zh_date(day: dt.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else "　　年　　月　　日"
 
 
 def build_template(kind: str) -> bytes:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from doudi.care.rules import SelfCareLevel, SubsidyTier, care_subsidy_amount, pick_effective
 from doudi.core import regions as rcodes
 from doudi.core.calendar import load_work_calendar
 from doudi.core.workdays import WorkCalendar
+from doudi.eligibility.selfcare import SelfCareLevel, SubsidyTier, care_subsidy_amount, pick_effective
 
 from . import rules
 from .models import PolicySetting

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
-from doudi.care import rules as care_rules
 from doudi.core.scope import get_scoped_or_404, scoped
+from doudi.eligibility import selfcare
 from doudi.registry.models import Person, PersonStatus
 
 from . import rules
@@ -109,14 +109,14 @@ TIER_ZH = {"full": "全自理", "partial": "半失能", "none": "全失能"}
 
 def care_summary(user, person: Person, today: dt.date | None = None) -> CareSummary:
     """Current self-care level, the care-subsidy tier and amount under the county setting in
-    force today, and when the next assessment is due (care.rules.reassessment_due)."""
+    force today, and when the next assessment is due (eligibility.selfcare.reassessment_due)."""
     today = today or dt.date.today()
     history = list(assessments_for(user, person))
     current = history[0] if history else None
     if current is None:
         return CareSummary(None, history=history)
     pol = policy_for(person.village_id, today)
-    due = care_rules.reassessment_due(
+    due = selfcare.reassessment_due(
         current.assessed_on, calendar(), change_reported_on=current.change_reported_on
     )
     return CareSummary(
@@ -173,7 +173,7 @@ def dynamic_review(user, *, today: dt.date | None = None, finding: str = "") -> 
         decision = latest.get(person.pk)
         assessment = assessed.get(person.pk)
         due = (
-            care_rules.reassessment_due(
+            selfcare.reassessment_due(
                 assessment.assessed_on, cal, change_reported_on=assessment.change_reported_on
             )
             if assessment

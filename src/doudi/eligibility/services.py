@@ -16,13 +16,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from doudi.care import rules as care_rules
 from doudi.core import audit
 from doudi.core import regions as rcodes
 from doudi.core.models import Region
 from doudi.core.roles import Cap
 from doudi.core.scope import in_scope
 from doudi.core.services import upload_store
+from doudi.eligibility import selfcare
 from doudi.registry.models import Person, PersonStatus
 from doudi.registry.rules import evaluate_eligibility
 
@@ -202,7 +202,7 @@ def policy_setting_create(*, actor, region: Region, **values) -> PolicySetting:
             errors.append(f"{label}必须大于0")
     for level in ("full", "partial", "none"):
         try:
-            care_rules.SubsidyTier(getattr(row, f"care_{level}_kind"), getattr(row, f"care_{level}_value"))
+            selfcare.SubsidyTier(getattr(row, f"care_{level}_kind"), getattr(row, f"care_{level}_value"))
         except ValueError as exc:
             errors.append(str(exc))
         if (
@@ -694,7 +694,7 @@ def assessment_record(
     change_reported_on=None,
     note: str = "",
 ) -> Assessment:
-    """生活自理能力评估: six items → level (care.rules.self_care_level)."""
+    """生活自理能力评估: six items → level (eligibility.selfcare.self_care_level)."""
     _require(actor, Cap.EDIT_PERSONS)
     _require_area(actor, person.village_id)
     assessed_on = _date(assessed_on, "评估日期")
@@ -702,7 +702,7 @@ def assessment_record(
     if not assessor.strip():
         raise ValidationError({"assessor": ["请填写评估人"]})
     try:
-        level = care_rules.self_care_level(items)
+        level = selfcare.self_care_level(items)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
     reported = _date(change_reported_on, "变化报告日期") if change_reported_on else None

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from doudi.care.rules import SELF_CARE_ITEMS, self_care_level
 from doudi.core import calendar as work_calendar
 from doudi.core import regions as rcodes
 from doudi.core.models import Region
 from doudi.core.roles import Cap
 from doudi.core.scope import in_scope, scoped
 from doudi.core.views import require_cap
+from doudi.eligibility.selfcare import SELF_CARE_ITEMS, self_care_level
 from doudi.registry.idcard import InvalidIdNumber, parse_id_number
 from doudi.registry.rules import evaluate_eligibility
 

@@ -8,17 +8,14 @@ class OversightConfig(AppConfig):
     verbose_name = _("Oversight")
 
     def ready(self):
-        from doudi.care.loop_demo import loop_demo_step
         from doudi.core.demo import register_step
         from doudi.core.navigation import NavItem, register
         from doudi.core.roles import Cap
 
-        # The care loop's demo (visits, services, materials, rectification tasks) runs after every
-        # existing step (registry, guardianship, eligibility): oversight is installed last.
-        register_step(loop_demo_step)
         from .demo import oversight_demo_step
 
-        register_step(oversight_demo_step)
+        # Inspections, surveys and evaluations of the demo county come after its visits (care, 40).
+        register_step(oversight_demo_step, order=50)
 
         register(NavItem(_("Rectification"), "oversight_tasks", Cap.VIEW_PERSONS, order=45))
         register(NavItem(_("Inspections"), "oversight_inspections", Cap.VIEW_PERSONS, order=46))

@@ -3,7 +3,7 @@
 Built with python-docx directly rather than a docxtpl template: both are tables whose rows come
 from data, with no county-specific wording to edit yet (a template can replace this later, as
 care/agreement_template.py does for agreements). The text is Chinese: these are official papers.
-PDF, where LibreOffice is installed, through care.documents.convert_to_pdf.
+PDF, where LibreOffice is installed, through core.documents.convert_to_pdf.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from doudi.care.documents import zh_date
+from doudi.core.documents import zh_date
 
 FONT = "SimSun"
 TITLE_FONT = "SimHei"

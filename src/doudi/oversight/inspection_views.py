@@ -262,7 +262,7 @@ def inspection_report(request, pk):
 
 def _document(request, data: bytes, name: str):
     if request.GET.get("format") == "pdf":
-        from doudi.care.documents import convert_to_pdf
+        from doudi.core.documents import convert_to_pdf
 
         pdf = convert_to_pdf(data)
         if pdf is not None:

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from doudi.care.models import Guardianship
 from doudi.core.roles import Cap
 from doudi.core.scope import get_scoped_or_404, scoped
+from doudi.guardianship.models import Guardianship
 from doudi.registry.models import Person
 
 from . import results, rules, surveys
@@ -39,7 +39,7 @@ def _visit_of(request, person):
     pk = request.GET.get("visit")
     if not pk:
         return None
-    from doudi.care.loop_selectors import visit_get
+    from doudi.care.selectors import visit_get
 
     if not pk.isdigit():
         raise Http404

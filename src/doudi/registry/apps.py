@@ -25,4 +25,4 @@ class RegistryConfig(AppConfig):
         )
         from .demo import registry_step
 
-        register_step(registry_step)
+        register_step(registry_step, order=10)

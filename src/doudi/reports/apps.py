@@ -14,7 +14,7 @@ class ReportsConfig(AppConfig):
 
         from .demo import demo_step
 
-        register_step(demo_step)
+        register_step(demo_step, order=60)
         register(
             NavItem(_("Monthly statistics"), "reports_monthly", Cap.VIEW_PERSONS, order=80),
             NavItem(_("Month-end"), "reports_closing", Cap.VIEW_PERSONS, order=81),

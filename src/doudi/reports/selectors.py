@@ -38,10 +38,7 @@ from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doudi.care.loop_rules import due_date
-from doudi.care.loop_services import setting_for
 from doudi.care.models import (
-    Agreement,
     CarePlacement,
     Institution,
     MaterialHandover,
@@ -49,10 +46,13 @@ from doudi.care.models import (
     ServiceDelivery,
     Visit,
 )
+from doudi.care.rules import due_date
+from doudi.care.selectors import setting_for
 from doudi.core import regions as rcodes
 from doudi.core.models import Region
 from doudi.core.scope import get_scoped_or_404, scoped, within
 from doudi.eligibility.models import Assessment
+from doudi.guardianship.models import Agreement
 from doudi.oversight.models import RectificationTask
 from doudi.registry.models import Person, PersonStatus, Placement
 

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if actor is None or actor.region is None:
             raise CommandError(f"no active user {user!r} bound to a region")
         if now:
-            from doudi.care.loop_services import daily_check
+            from doudi.care.services import daily_check
 
             result = daily_check(region_prefix=actor.region.prefix)
             self.stdout.write(str(result))
