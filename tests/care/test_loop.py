@@ -291,7 +291,7 @@ def test_material_hand_over_needs_a_signature_or_the_receiver(login, loop, lf):
 
 
 def test_a_mental_health_placement_needs_the_guardians_consent(loop):
-    from doudi.care.models import Institution
+    from doudi.registry.models import Institution
 
     clerk = loop.world.users.town1
     inst = Institution.objects.create(

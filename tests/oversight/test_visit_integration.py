@@ -12,6 +12,7 @@ from doudi.care import selectors as sel
 from doudi.care import services as care
 from doudi.oversight import surveys
 from doudi.oversight.models import SurveyResponse
+from doudi.oversight.sources import Source, SourceRecord
 
 GOOD = {"履行监护职责": 5, "日常看护和生活照料": 4, "住院陪护和及时报告": 4, "与被监护人关系": 5}
 BAD = {"履行监护职责": 1, "日常看护和生活照料": 2, "住院陪护和及时报告": 3, "与被监护人关系": 3}
@@ -104,7 +105,9 @@ def test_the_survey_is_asked_from_the_visit_page(ov, login):
     r = client.post(url, data)
     assert r.status_code == 302 and r.url == f"/care/visits/{visit.pk}/"
     s = SurveyResponse.objects.get()
-    assert s.visit == visit and s.channel == "visit" and s.person == p1
+    assert (
+        (s.source_kind, s.source_id) == ("visit", str(visit.pk)) and s.channel == "visit" and s.person == p1
+    )
     page = client.get(f"/care/visits/{visit.pk}/").content.decode()
     assert 'id="visit-surveys"' in page
     # someone else's visit, or a visit of another person, is not found
@@ -117,7 +120,7 @@ def test_the_survey_is_asked_from_the_visit_page(ov, login):
             person=p1,
             questionnaire=ov.questionnaire,
             answers={q.pk: "satisfied" for q in ov.questionnaire.questions.all()},
-            visit=ov.loop.visit2,
+            during=SourceRecord(Source("visit", ov.loop.visit2.pk), ov.loop.visit2.person_id, None, "", ""),
         )
     # a leader reading the visit gets no survey button
     page = login(ov.world.users.inspector).get(f"/care/visits/{visit.pk}/")

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from doudi.care.models import (
     CarePlacement,
-    Institution,
     MaterialBatch,
     MaterialHandover,
     Provider,
@@ -21,6 +20,7 @@ from doudi.care.models import (
 from doudi.eligibility.models import Assessment
 from doudi.guardianship.models import Agreement, GuardianCandidate, Guardianship
 from doudi.oversight.models import RectificationTask
+from doudi.registry.models import Institution
 
 MONTH = dt.date(2026, 10, 1)
 TODAY = dt.date(2026, 11, 29)

@@ -121,9 +121,10 @@ def test_counts_use_the_same_per_person_columns_as_the_lists(month_data, lf):
     """The counts read person_rows (per-table aggregates joined once), the lists person_base
     (correlated subqueries): person by person, every column is the same — including ties and
     records that must not count."""
-    from doudi.care.models import CarePlacement, Institution, ServiceBudget, Visit
+    from doudi.care.models import CarePlacement, ServiceBudget, Visit
     from doudi.core.scope import within
     from doudi.guardianship.models import Agreement
+    from doudi.registry.models import Institution
 
     from .conftest import D, agreement, assess
 

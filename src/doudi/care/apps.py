@@ -11,15 +11,17 @@ class CareConfig(AppConfig):
         from doudi.core.demo import register_step
         from doudi.core.navigation import NavItem, register
         from doudi.core.roles import Cap
+        from doudi.oversight import sources
         from doudi.registry.sections import Section, register_section
 
         from . import tasks  # noqa: F401  (registers job handlers)
         from .demo import loop_demo_step
-        from .selectors import person_section
+        from .selectors import VISIT, person_section, visit_source
 
         # Visits, services, materials and their rectification tasks need the persons, guardians and
         # assessments of the steps before (registry 10, guardianship 20, eligibility 30).
         register_step(loop_demo_step, order=40)
+        sources.register(VISIT, _("Home visit"), find=visit_source)
         register(
             NavItem(_("Home visits"), "care_visits_due", Cap.VIEW_PERSONS, order=32),
             NavItem(_("My visits"), "care_worklist", Cap.RECORD_VISITS, order=33),

@@ -20,13 +20,12 @@ from django.utils import timezone
 from doudi.core import regions as rcodes
 from doudi.core.models import Region, User
 from doudi.oversight.models import RectificationTask, TaskNote
-from doudi.registry.models import Person, PersonStatus
+from doudi.registry.models import Institution, Person, PersonStatus
 from doudi.registry.models import Placement as RegistryPlacement
 
 from . import similarity
 from .models import (
     CarePlacement,
-    Institution,
     MaterialBatch,
     MaterialHandover,
     Provider,

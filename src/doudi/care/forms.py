@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import CareSetting, Institution
+from doudi.registry.models import Institution
+
+from .models import CareSetting
 from .rules import Aspect, NetworkRole, PlacementKind, ServiceKind
 
 PHOTO = {"accept": "image/*", "capture": "environment"}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from doudi.core.models import Region, Upload
-from doudi.registry.models import Person
+from doudi.registry.models import Institution, Person
 
 from .rules import Aspect, NetworkRole, PlacementKind, ServiceKind
 
@@ -42,30 +42,6 @@ class CareSetting(models.Model):
 
     def __str__(self):
         return f"{self.region_id}"
-
-
-class Institution(models.Model):
-    """A nursing home (敬老院) or mental-health institution, with its beds."""
-
-    class Kind(models.TextChoices):
-        NURSING_HOME = "nursing_home", _("Nursing home")
-        MENTAL_HEALTH = "mental_health", _("Mental-health institution")
-
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(pgettext_lazy("institution", "name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    beds = models.PositiveIntegerField(_("beds"), default=0)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-
-    scope_path = "region"
-
-    class Meta:
-        ordering = ["region_id", "name"]
-        verbose_name = _("institution")
-        verbose_name_plural = _("institutions")
-
-    def __str__(self):
-        return self.name
 
 
 class CarePlacement(models.Model):

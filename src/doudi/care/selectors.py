@@ -28,21 +28,25 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, Substr
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doudi.core import regions as rcodes
 from doudi.core.models import Region
+from doudi.core.roles import Cap
 from doudi.core.scope import get_scoped_or_404, scoped, within
 from doudi.guardianship.models import Guardianship, ReplacementCase
-from doudi.registry.models import Person, PersonStatus
+from doudi.oversight.models import RectificationTask
+from doudi.oversight.results import latest_guardian_evaluation
+from doudi.oversight.sources import VISIT, Source, SourceRecord
+from doudi.registry.models import Institution, Person, PersonStatus
 from doudi.registry.models import Placement as RegistryPlacement
 
 from .models import (
     CarePlacement,
     CareSetting,
-    Institution,
     MaterialBatch,
     MaterialHandover,
     Provider,
@@ -99,6 +103,19 @@ def visit_get(user, pk) -> Visit:
         Visit.objects.select_related("person", "person__village", "visitor", "copy_of", "copy_of__person"),
         user,
         pk=pk,
+    )
+
+
+def visit_source(user, pk: str) -> SourceRecord:
+    """A visit as oversight shows it on a task or a survey (404 outside the user's area); the
+    source kind care registers in apps.py."""
+    visit = visit_get(user, pk)
+    return SourceRecord(
+        source=Source(VISIT, visit.pk),
+        person_id=visit.person_id,
+        on=visit.visited_on,
+        url=reverse("care_visit", args=[visit.pk]),
+        text=_("the visit"),
     )
 
 
@@ -186,7 +203,6 @@ def due_base(today: dt.date, required: int = 1):
 
     Correlated subqueries on Visit(person, visited_on) and the task index: the cost follows the
     persons selected, not the size of the visit table."""
-    from doudi.oversight.models import RectificationTask
 
     start, end = month_start(today), month_end(today)
     month_visits = (
@@ -304,7 +320,6 @@ def guardian_performance(user, today: dt.date | None = None):
     监护责任 "有问题" at least twice in three months (`by_visits`) or whose latest guardian evaluation
     (oversight's 绩效评估) is poor (`poor_evaluation`); either or both. The reasons' labels are
     GUARDIAN_REASONS. One query for the list (correlated subqueries), one for its count."""
-    from doudi.oversight.results import latest_guardian_evaluation
 
     today = today or timezone.localdate()
     since = add_months(today, -GUARDIAN_PROBLEM_MONTHS)
@@ -557,7 +572,6 @@ def orders_for_staff(user, month: dt.date):
 
 def order_for_staff(user, pk) -> ServiceOrder:
     """404 for an order outside the user's area or (for provider staff) outside their contracts."""
-    from doudi.core.roles import Cap
 
     qs = ServiceOrder.objects.select_related("person", "person__village", "contract__provider")
     if not user.can(Cap.MANAGE_CARE):
@@ -566,7 +580,6 @@ def order_for_staff(user, pk) -> ServiceOrder:
 
 
 def deliveries(user, *, month: dt.date | None = None):
-    from doudi.core.roles import Cap
 
     qs = scoped(ServiceDelivery, user).select_related("order", "order__person", "recorded_by")
     if not user.can(Cap.MANAGE_CARE):
@@ -622,7 +635,6 @@ def batch_counts(user, batch) -> dict:
 
 
 def person_section(request, person) -> dict | None:
-    from doudi.oversight.models import RectificationTask
 
     user = request.user
     return {

@@ -23,16 +23,18 @@ from doudi.core import regions as rcodes
 from doudi.core.models import Region, User
 from doudi.core.notifications import Note, notify_many
 from doudi.core.roles import Cap
-from doudi.core.scope import in_scope
+from doudi.core.scope import in_scope, within
 from doudi.core.services import check_image, upload_store
-from doudi.registry.models import Person, PersonStatus
+from doudi.oversight import services as oversight
+from doudi.oversight.models import RectificationTask
+from doudi.oversight.sources import Source
+from doudi.registry.models import Institution, Person, PersonStatus
 from doudi.registry.models import Placement as RegistryPlacement
 
 from . import similarity
 from .models import (
     CarePlacement,
     CareSetting,
-    Institution,
     MaterialBatch,
     MaterialHandover,
     Provider,
@@ -59,7 +61,7 @@ from .rules import (
     visit_date_problems,
     visit_problems,
 )
-from .selectors import due_base, setting_for, township_code
+from .selectors import VISIT, due_base, setting_for, township_code
 
 MAX_VISIT_PHOTOS = 6
 
@@ -524,7 +526,6 @@ def visit_record(
     """Record a home visit; each aspect with a problem opens a rectification task (seed: 逐一建立
     台账，采取针对性措施迅速予以整改). Notes near-identical to another visit in the township are
     flagged for the supervisor (千篇一律)."""
-    from doudi.oversight import services as oversight
 
     _require(actor, Cap.RECORD_VISITS)
     _require_area(actor, person.village_id)
@@ -584,12 +585,11 @@ def visit_record(
             extra={"copy_of": copy_of, "similarity": sim} if copy_of else None,
         )
         for key in bad:
-            oversight.task_open(
+            oversight.rectification_open(
                 actor=actor,
+                source=Source(VISIT, visit.pk),
                 region=person.village,
                 person=person,
-                source_kind="visit",
-                source_id=str(visit.pk),
                 aspect=key,
                 title=f"{person.name}：{ASPECT_ZH[key]}有问题",
                 description=clean[key]["note"],
@@ -606,8 +606,6 @@ def daily_check(*, region_prefix: str, today: dt.date | None = None) -> dict:
     """Flag persons at home not visited this month by the due day and tasks past their deadline,
     and notify the responsible users in-app (idempotent: one reminder per person and month, per
     task and day). Run by the `care_daily` job (`doudi care-daily`)."""
-    from doudi.core.scope import within
-    from doudi.oversight.models import RectificationTask
 
     today = today or timezone.localdate()
     notes: list[Note] = []
@@ -690,7 +688,6 @@ def daily_check(*, region_prefix: str, today: dt.date | None = None) -> dict:
 
 
 def has_open_task_q():
-    from doudi.oversight.models import RectificationTask
 
     return Exists(
         RectificationTask.objects.filter(person=OuterRef("pk"), status=RectificationTask.Status.OPEN)

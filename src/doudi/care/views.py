@@ -18,9 +18,12 @@ from django.views.decorators.http import require_POST
 from doudi.core import audit
 from doudi.core.models import Region, User
 from doudi.core.roles import Cap
-from doudi.core.scope import scoped
+from doudi.core.scope import scoped, within
 from doudi.core.tabular import write_xlsx
 from doudi.core.views import paginate
+from doudi.oversight.results import surveys_for_source
+from doudi.oversight.selectors import tasks_for_source
+from doudi.oversight.sources import Source
 from doudi.registry.models import Person, PersonStatus
 from doudi.registry.models import Placement as RegistryPlacement
 
@@ -262,8 +265,6 @@ def visit_new(request, person_id):
 
 def visit_detail(request, pk):
     _need(request.user, Cap.VIEW_PERSONS)
-    from doudi.oversight.results import visit_surveys
-    from doudi.oversight.selectors import tasks_for_source
 
     visit = sel.visit_get(request.user, pk)
     return render(
@@ -272,8 +273,8 @@ def visit_detail(request, pk):
         {
             "visit": visit,
             "photos": visit.photos.all(),
-            "tasks": tasks_for_source(request.user, "visit", visit.pk),
-            "surveys": visit_surveys(request.user, visit),
+            "tasks": tasks_for_source(request.user, Source(sel.VISIT, visit.pk)),
+            "surveys": surveys_for_source(request.user, Source(sel.VISIT, visit.pk)),
             "can_survey": request.user.can(Cap.RECORD_VISITS),
         },
     )
@@ -463,7 +464,6 @@ def _contract_persons(user, contract):
 
 
 def within_contract(qs, contract):
-    from doudi.core.scope import within
 
     return within(qs, contract.region)
 
@@ -600,7 +600,6 @@ def batch_new(request):
     form = BatchForm(request.POST or None, regions=_areas(request.user), initial={"only_home": True})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        from doudi.core.scope import within
 
         persons = within(scoped(Person, request.user), d["region"]).filter(status=PersonStatus.ACTIVE)
         if d["only_home"]:

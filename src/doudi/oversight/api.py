@@ -13,6 +13,7 @@ from doudi.core.scope import get_scoped_or_404, scoped
 from doudi.registry.models import Person
 
 from . import selectors, services
+from .sources import Source
 
 router = Router(tags=["oversight"])
 
@@ -85,12 +86,11 @@ def task_create(request, payload: TaskIn):
     if owner is None:
         raise HttpError(422, "责任人账号不存在或不在本辖区。")
     try:
-        task = services.task_open(
+        task = services.rectification_open(
             actor=user,
+            source=Source(payload.source_kind, payload.source_id),
             region=region,
             person=person,
-            source_kind=payload.source_kind,
-            source_id=payload.source_id,
             title=payload.title,
             description=payload.description,
             owner=owner,

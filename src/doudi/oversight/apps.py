@@ -12,7 +12,11 @@ class OversightConfig(AppConfig):
         from doudi.core.navigation import NavItem, register
         from doudi.core.roles import Cap
 
+        from . import sources
         from .demo import oversight_demo_step
+
+        sources.register(sources.INSPECTION, _("Inspection"))
+        sources.register(sources.COMPLAINT, _("Complaint"))
 
         # Inspections, surveys and evaluations of the demo county come after its visits (care, 40).
         register_step(oversight_demo_step, order=50)

@@ -12,13 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from doudi.care.models import Institution
 from doudi.core import regions as rcodes
 from doudi.core.models import Region, User
 from doudi.core.roles import Cap
 from doudi.core.scope import scoped, within
 from doudi.core.views import paginate
-from doudi.registry.models import Person
+from doudi.registry.models import Institution, Person
 
 from . import documents
 from . import inspection_selectors as sel

@@ -25,7 +25,8 @@ from doudi.core.scope import in_scope
 from doudi.core.services import check_image, upload_store
 
 from . import services as task_services
-from .models import Checklist, ChecklistItem, Finding, FindingPhoto, Inspection, SourceKind
+from .models import Checklist, ChecklistItem, Finding, FindingPhoto, Inspection
+from .sources import INSPECTION, Source
 
 # The standard checklist, from seed document 5 (三、存在问题 一至四 and 四、下一步工作打算 (四)).
 DEFAULT_CHECKLIST_NAME = "特困人员监护照护督查清单"
@@ -253,12 +254,11 @@ def inspection_record(
                 FindingPhoto.objects.create(finding=finding, upload=upload)
             if not finding.ok and finding.task_id is None:
                 unit = inspection.institution.name if inspection.institution else inspection.region.name
-                finding.task = task_services.task_open(
+                finding.task = task_services.rectification_open(
                     actor=actor,
+                    source=Source(INSPECTION, finding.pk),
                     region=inspection.region,
                     person=finding.person,
-                    source_kind=SourceKind.INSPECTION,
-                    source_id=str(finding.pk),
                     aspect=items[pk].title[:40],
                     title=f"督查发现（{unit}·{items[pk].title}）：{finding.note}"[:200],
                     description=f"{inspection.round}，{inspected_on:%Y-%m-%d}督查{unit}发现：{finding.note}\n"

@@ -1,7 +1,9 @@
-"""Oversight (督查): rectification tasks (整改). Inspections come next and reuse the generic source.
+"""Oversight (督查): rectification tasks (整改), inspections, surveys and evaluations.
 
-A task comes from a visit, an inspection or a complaint (`source_kind` + `source_id`), so this app
-does not import the apps that open tasks. Fields and constraints only; writes in services.py.
+A task, or a survey, comes from a source named generically (`source_kind` + `source_id`: a visit,
+an inspection, a complaint, later a campaign or village supervision), so this app never imports
+the apps that open tasks: they register their kind in sources.py. Fields and constraints only;
+writes in services.py.
 """
 
 from django.conf import settings
@@ -11,13 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from doudi.core.models import Region, Upload
-from doudi.registry.models import Person
+from doudi.registry.models import Institution, Person
 
-
-class SourceKind(models.TextChoices):
-    VISIT = "visit", _("Home visit")
-    INSPECTION = "inspection", _("Inspection")
-    COMPLAINT = "complaint", _("Complaint")
+from . import sources
 
 
 class RectificationTask(models.Model):
@@ -29,7 +27,8 @@ class RectificationTask(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    source_kind = models.CharField(_("source"), max_length=20, choices=SourceKind.choices)
+    # The kinds are registered by the apps that open tasks (sources.py), not listed here.
+    source_kind = models.CharField(_("source"), max_length=20)
     source_id = models.CharField(max_length=40, blank=True)
     aspect = models.CharField(_("aspect"), max_length=40, blank=True)
     title = models.CharField(_("problem"), max_length=200)
@@ -73,6 +72,14 @@ class RectificationTask(models.Model):
 
     def __str__(self):
         return f"整改 #{self.pk} {self.title}"
+
+    @property
+    def source(self) -> sources.Source:
+        return sources.Source(self.source_kind, self.source_id)
+
+    @property
+    def source_label(self) -> str:
+        return sources.label(self.source_kind)
 
 
 class TaskNote(models.Model):
@@ -152,7 +159,7 @@ class Inspection(models.Model):
     round = models.CharField(_("round"), max_length=100)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     institution = models.ForeignKey(
-        "care.Institution",
+        Institution,
         verbose_name=_("institution"),
         on_delete=models.PROTECT,
         null=True,
@@ -270,15 +277,9 @@ class SurveyResponse(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="+")
     asked_on = models.DateField(_("date"))
     channel = models.CharField(_("how"), max_length=10, choices=Channel.choices, default=Channel.SEPARATE)
-    # the visit during which it was asked (channel "visit"), when recorded from the visit page
-    visit = models.ForeignKey(
-        "care.Visit",
-        verbose_name=_("visit"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="surveys",
-    )
+    # the record during which it was asked (a visit, channel "visit"), when recorded from its page
+    source_kind = models.CharField(max_length=20, blank=True)
+    source_id = models.CharField(max_length=40, blank=True)
     # {question id (str): Answer value}
     answers = models.JSONField(default=dict)
     satisfied = models.PositiveSmallIntegerField(default=0)
@@ -292,7 +293,10 @@ class SurveyResponse(models.Model):
 
     class Meta:
         ordering = ["-asked_on", "-id"]
-        indexes = [models.Index(fields=["person", "asked_on"])]
+        indexes = [
+            models.Index(fields=["person", "asked_on"]),
+            models.Index(fields=["source_kind", "source_id"], name="oversight_survey_source_idx"),
+        ]
 
     def __str__(self):
         return f"{self.person_id} {self.asked_on}"

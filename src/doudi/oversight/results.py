@@ -15,6 +15,7 @@ from doudi.core.scope import scoped
 
 from . import rules
 from .models import Evaluation, Finding, Inspection, RectificationTask, SurveyResponse
+from .sources import Source
 
 
 @dataclass
@@ -117,9 +118,13 @@ def person_surveys(user, person):
     return scoped(SurveyResponse, user).filter(person=person).select_related("recorded_by")
 
 
-def visit_surveys(user, visit):
-    """Surveys asked during this visit."""
-    return scoped(SurveyResponse, user).filter(visit=visit).select_related("recorded_by")
+def surveys_for_source(user, source: Source):
+    """Surveys asked during one source record (a visit), in the area."""
+    return (
+        scoped(SurveyResponse, user)
+        .filter(source_kind=source.kind, source_id=source.id)
+        .select_related("recorded_by")
+    )
 
 
 def person_evaluations(user, person):

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from doudi.core.scope import get_scoped_or_404, scoped
 
 from .models import RectificationTask, TaskNote
+from .sources import Source
 
 BUCKETS = {
     "open": pgettext_lazy("rectification status", "Open"),
@@ -59,11 +60,10 @@ def tasks(user, bucket: str = "open", today: dt.date | None = None, *, mine: boo
     return qs.select_related("region", "person", "owner").order_by("deadline", "pk")
 
 
-def tasks_for_source(user, source_kind: str, source_id) -> list[RectificationTask]:
+def tasks_for_source(user, source: Source) -> list[RectificationTask]:
+    """The tasks opened for one source record (a visit, an inspection finding...), in the area."""
     return list(
-        scoped(RectificationTask, user)
-        .filter(source_kind=source_kind, source_id=str(source_id))
-        .order_by("pk")
+        scoped(RectificationTask, user).filter(source_kind=source.kind, source_id=source.id).order_by("pk")
     )
 
 

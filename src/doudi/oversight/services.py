@@ -22,7 +22,9 @@ from doudi.core.roles import Cap
 from doudi.core.scope import in_scope
 from doudi.core.services import check_image, upload_store
 
-from .models import RectificationTask, SourceKind, TaskNote
+from . import sources
+from .models import RectificationTask, TaskNote
+from .sources import Source
 
 STALE = "该整改任务已被{who}在您打开之后修改，您的修改没有保存。请刷新页面查看最新内容后重新操作。"
 
@@ -37,21 +39,22 @@ def _require_area(actor, code: str):
         raise PermissionDenied(_("This record is not in your area."))
 
 
-def task_open(
+def rectification_open(
     *,
     actor,
+    source: Source,
     region,
-    source_kind: str,
     title: str,
     owner,
     deadline: dt.date,
     person=None,
-    source_id: str = "",
     aspect: str = "",
     description: str = "",
 ) -> RectificationTask:
-    """Open a task for a problem found by a visit, an inspection or a complaint."""
-    if source_kind not in SourceKind.values:
+    """Open a rectification task for a problem found anywhere: the one way every module (visits,
+    inspections, complaints, campaigns, village supervision) turns a finding into a task. `source`
+    names where it was found; its kind must be registered (sources.register)."""
+    if not sources.is_known(source.kind):
         raise ValidationError("未知的问题来源。")
     _require_area(actor, region.code)
     if not title.strip():
@@ -63,8 +66,8 @@ def task_open(
     task = RectificationTask(
         region=region,
         person=person,
-        source_kind=source_kind,
-        source_id=str(source_id),
+        source_kind=source.kind,
+        source_id=source.id,
         aspect=aspect,
         title=title.strip()[:200],
         description=description.strip(),

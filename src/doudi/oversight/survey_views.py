@@ -17,10 +17,11 @@ from doudi.core.scope import get_scoped_or_404, scoped
 from doudi.guardianship.models import Guardianship
 from doudi.registry.models import Person
 
-from . import results, rules, surveys
+from . import results, rules, sources, surveys
 from .forms import EvaluationForm, QuestionForm, SurveyForm
 from .inspections import can_edit_checklists
 from .models import Answer, Evaluation, Question, Questionnaire, SurveyResponse
+from .sources import VISIT, Source, SourceRecord
 
 
 def _need(ok):
@@ -34,16 +35,15 @@ def questionnaire_for(region_code: str):
     return Questionnaire.objects.filter(region_id__in=prefixes).order_by("-created_at", "-pk").first()
 
 
-def _visit_of(request, person):
-    """The visit named by `?visit=` (in the area, of this person), or None."""
+def _visit_of(request, person) -> SourceRecord | None:
+    """The visit named by `?visit=` (in the area, of this person), or None. Visits are care's:
+    found through the source kind care registers, never by importing care."""
     pk = request.GET.get("visit")
     if not pk:
         return None
-    from doudi.care.selectors import visit_get
-
     if not pk.isdigit():
         raise Http404
-    visit = visit_get(request.user, pk)
+    visit = sources.find(request.user, Source(VISIT, pk))
     if visit.person_id != person.pk:
         raise Http404
     return visit
@@ -64,7 +64,7 @@ def person_survey(request, pk):
         questions=questionnaire.questions.filter(active=True),
         channels=SurveyResponse.Channel.choices,
         answers=Answer.choices,
-        initial={"asked_on": visit.visited_on if visit else timezone.localdate(), "channel": channel},
+        initial={"asked_on": visit.on if visit else timezone.localdate(), "channel": channel},
     )
     if visit:
         form.fields["channel"].disabled = True  # asked during this visit
@@ -79,7 +79,7 @@ def person_survey(request, pk):
                 asked_on=d["asked_on"],
                 channel=d["channel"],
                 comment=d["comment"],
-                visit=visit,
+                during=visit,
             )
         except ValidationError as exc:
             for m in exc.messages:
@@ -87,7 +87,7 @@ def person_survey(request, pk):
         else:
             messages.success(request, _("Survey recorded."))
             if visit:
-                return redirect("care_visit", pk=visit.pk)
+                return redirect(visit.url)
             return redirect(f"/persons/{person.pk}/#oversight")
     return render(
         request,

@@ -21,6 +21,7 @@ from doudi.core.scope import in_scope
 from . import rules
 from .inspections import can_edit_checklists
 from .models import Evaluation, Question, Questionnaire, SurveyResponse
+from .sources import SourceRecord
 
 
 def _area(actor, code):
@@ -85,16 +86,16 @@ def survey_record(
     asked_on: dt.date | None = None,
     channel: str = SurveyResponse.Channel.SEPARATE,
     comment: str = "",
-    visit=None,
+    during: SourceRecord | None = None,
 ) -> SurveyResponse:
     """`answers` maps a Question pk to 'satisfied' / 'fairly' / 'dissatisfied'; every active
-    question needs an answer. With `visit` (a care Visit of the same person) the survey is linked
-    to it and its channel is "during a visit"."""
+    question needs an answer. With `during` (a visit of the same person, as sources.find gives it)
+    the survey is linked to it and its channel is "during a visit"."""
     if not actor.can(Cap.RECORD_VISITS):
         raise PermissionDenied(_("Your role does not allow this."))
     _area(actor, person.village_id)
-    if visit is not None:
-        if visit.person_id != person.pk:
+    if during is not None:
+        if during.person_id != person.pk:
             raise ValidationError("该走访不是对此对象的走访。")
         channel = SurveyResponse.Channel.VISIT
     asked_on = asked_on or timezone.localdate()
@@ -112,7 +113,8 @@ def survey_record(
             questionnaire=questionnaire,
             asked_on=asked_on,
             channel=channel,
-            visit=visit,
+            source_kind=during.source.kind if during else "",
+            source_id=during.source.id if during else "",
             answers=kept,
             comment=(comment or "").strip(),
             recorded_by=actor,

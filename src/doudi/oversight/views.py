@@ -14,7 +14,7 @@ from doudi.core.roles import Cap
 from doudi.core.scope import scoped
 from doudi.core.views import paginate
 
-from . import selectors, services
+from . import selectors, services, sources
 from .forms import CloseForm, EditForm, NoteForm, ReopenForm
 from .inspection_selectors import finding_for_task
 
@@ -52,6 +52,7 @@ def _detail_context(request, task, **forms):
     ctx = {
         "task": task,
         "finding": finding_for_task(request.user, task),
+        "source": sources.link(request.user, task.source),
         "notes": selectors.task_notes(request.user, task),
         "note_form": NoteForm(initial=v),
         "close_form": CloseForm(initial=v),

@@ -287,3 +287,32 @@ class LedgerImport(models.Model):
 
     def __str__(self):
         return self.upload.original_name if self.upload_id else f"#{self.pk}"
+
+
+class Institution(models.Model):
+    """A nursing home (敬老院) or mental-health institution, with its beds.
+
+    Here, below care and oversight, because both need it: care places persons in it (集中供养),
+    oversight inspects it. It was care's model until issue 17 (registry 0007, table kept)."""
+
+    class Kind(models.TextChoices):
+        NURSING_HOME = "nursing_home", _("Nursing home")
+        MENTAL_HEALTH = "mental_health", _("Mental-health institution")
+
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(pgettext_lazy("institution", "name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    beds = models.PositiveIntegerField(_("beds"), default=0)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    scope_path = "region"
+    audit_former_types = ("care.institution",)  # entries written while it was in care
+
+    class Meta:
+        db_table = "care_institution"  # the table kept its name when the model left care
+        ordering = ["region_id", "name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self):
+        return self.name

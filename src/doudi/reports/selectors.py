@@ -38,14 +38,7 @@ from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doudi.care.models import (
-    CarePlacement,
-    Institution,
-    MaterialHandover,
-    ServiceBudget,
-    ServiceDelivery,
-    Visit,
-)
+from doudi.care.models import CarePlacement, MaterialHandover, ServiceBudget, ServiceDelivery, Visit
 from doudi.care.rules import due_date
 from doudi.care.selectors import setting_for
 from doudi.core import regions as rcodes
@@ -54,7 +47,7 @@ from doudi.core.scope import get_scoped_or_404, scoped, within
 from doudi.eligibility.models import Assessment
 from doudi.guardianship.models import Agreement
 from doudi.oversight.models import RectificationTask
-from doudi.registry.models import Person, PersonStatus, Placement
+from doudi.registry.models import Institution, Person, PersonStatus, Placement
 
 from . import rules
 
