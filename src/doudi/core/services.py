@@ -96,12 +96,24 @@ class ImportReport:
     unchanged: int = 0
     errors: list[dict] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # What a commit would do, row by row (an importer that offers a preview fills these).
+    preview_columns: list[str] = field(default_factory=list)
+    preview: list[list] = field(default_factory=list)
+    preview_more: int = 0
+
+    PREVIEW_ROWS = 200
 
     def as_dict(self) -> dict:
         return asdict(self)
 
     def error(self, row, column, message):
         self.errors.append({"row": row, "column": column, "message": message})
+
+    def show(self, cells: list) -> None:
+        if len(self.preview) < self.PREVIEW_ROWS:
+            self.preview.append(cells)
+        else:
+            self.preview_more += 1
 
 
 def _parse_active(text: str) -> bool:
@@ -119,13 +131,10 @@ def region_import(*, actor, path, filename=None, commit: bool = True, progress=N
     table = open_table(path, filename)
     cmap = map_columns(table.headers, REGION_COLUMNS, required=["code", "name"])
     report.ignored_columns = cmap.unknown
-    col = {k: table.headers[i] for k, i in cmap.index.items()}
+    col = {k: cmap.column(k) for k in cmap.index}
+    get = cmap.get
     parsed: dict[str, dict] = {}
     first_row: dict[str, int] = {}
-
-    def get(values, key):
-        i = cmap.index.get(key)
-        return values[i] if i is not None and i < len(values) else None
 
     for number, values in table.rows:
         report.rows += 1
