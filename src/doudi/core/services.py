@@ -262,15 +262,32 @@ def _validate_roles(roles, region: Region):
             )
 
 
-USER_FIELDS = ["username", "name", "phone", "region", "roles", "is_active"]
+USER_FIELDS = ["username", "name", "phone", "region", "unit", "roles", "is_active"]
 
 
-def user_create(*, actor, username, name, region, roles, password, phone="") -> User:
+def _validate_unit(actor, unit, region: Region) -> None:
+    """An account's unit must be one the administrator sees and lie within the account's region
+    (its staff then see that unit's subtree inside their region, core/scope.py)."""
+    from .scope import unit_in_scope
+
+    if unit is None:
+        return
+    if not unit_in_scope(actor, unit):
+        raise PermissionDenied(_("This unit is not in your area."))
+    if not region.contains(unit.region_id):
+        raise ValidationError(
+            _("The unit “%(unit)s” lies outside the region %(region)s of the account.")
+            % {"unit": unit.name, "region": region.name}
+        )
+
+
+def user_create(*, actor, username, name, region, roles, password, phone="", unit=None) -> User:
     _check_admin(actor, region)
     _validate_roles(roles, region)
+    _validate_unit(actor, unit, region)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("The username “%(u)s” is already taken.") % {"u": username})
-    user = User(username=username, name=name, phone=phone, region=region, roles=list(roles))
+    user = User(username=username, name=name, phone=phone, region=region, roles=list(roles), unit=unit)
     validate_password(password, user)
     user.set_password(password)
     with transaction.atomic():
@@ -279,12 +296,20 @@ def user_create(*, actor, username, name, region, roles, password, phone="") -> 
     return user
 
 
-def user_update(*, actor, user: User, name, phone, region, roles) -> User:
+_KEEP = object()
+
+
+def user_update(*, actor, user: User, name, phone, region, roles, unit=_KEEP) -> User:
+    """`unit` left out keeps the account's unit (checked against the new region); None unbinds it."""
     _check_admin(actor, user.region)
     _check_admin(actor, region)
     _validate_roles(roles, region)
+    if unit is _KEEP:
+        unit = user.unit
+    _validate_unit(actor, unit, region)
     before = audit.snapshot(user, USER_FIELDS)
     user.name, user.phone, user.region, user.roles = name, phone, region, list(roles)
+    user.unit = unit
     with transaction.atomic():
         user.save()
         changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
