@@ -14,7 +14,7 @@ from doudi.core.models import ApiToken
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         row = (
-            ApiToken.objects.select_related("user", "user__region")
+            ApiToken.objects.select_related("user", "user__region", "user__unit")
             .filter(key_hash=ApiToken.hash_key(token), user__is_active=True)
             .first()
         )

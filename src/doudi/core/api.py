@@ -1,9 +1,13 @@
+import datetime as dt
+from decimal import Decimal
+
 from django.contrib.auth import authenticate
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from . import selectors, services
-from .models import Region
+from . import selectors, services, unit_selectors
+from .models import Region, Unit
+from .roles import Cap
 from .scope import scoped
 
 router = Router(tags=["core"])
@@ -37,6 +41,52 @@ class MeOut(Schema):
     name: str
     roles: list[str]
     region: RegionOut | None
+    unit: int | None = None
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    parent: int | None
+    region: str
+    credit_code: str
+    is_active: bool
+    depth: int
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_parent(obj):
+        return obj.parent_id
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region_id
+
+
+class UnitFiguresOut(Schema):
+    year: int
+    total_assets: Decimal | None
+    main_revenue: Decimal | None
+    branches: int
+    updated_at: dt.datetime
+
+
+class UnitDetailOut(UnitOut):
+    figures: list[UnitFiguresOut]  # the years entered, latest first
+    children: list[int]  # the direct subordinate units the caller sees
+
+    @staticmethod
+    def resolve_figures(obj):
+        return obj.figures_shown
+
+    @staticmethod
+    def resolve_children(obj):
+        return obj.children_shown
 
 
 @router.post("/auth/token", auth=None, response=TokenOut, summary="Issue an API token")
@@ -56,6 +106,7 @@ def me(request):
         "name": user.name,
         "roles": user.roles,
         "region": user.region,
+        "unit": user.unit_id,
     }
 
 
@@ -72,3 +123,31 @@ def regions(request, level: int | None = None, parent: str | None = None):
 @router.get("/regions/{code}", response=RegionOut, summary="One region in the caller's area")
 def region(request, code: str):
     return selectors.region_get(request.auth, code)
+
+
+def _unit_reader(request):
+    if not request.auth.can(Cap.VIEW_UNITS):
+        raise HttpError(403, "您的角色不能查看单位")
+    return request.auth
+
+
+@router.get("/units", response=list[UnitOut], summary="Organisation units in the caller's area")
+def units(request, kind: str | None = None, parent: int | None = None):
+    """Scoped like the pages: the caller's region subtree, and their unit's subtree when they are
+    bound to a unit. `parent` lists the direct subordinate units of one unit."""
+    user = _unit_reader(request)
+    qs = scoped(Unit, user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if parent is not None:
+        qs = qs.filter(parent_id=parent)
+    return qs.order_by("tree_path")
+
+
+@router.get("/units/{unit_id}", response=UnitDetailOut, summary="One unit with its figures by year")
+def unit(request, unit_id: int):
+    user = _unit_reader(request)
+    obj = unit_selectors.unit_get(user, unit_id)
+    obj.figures_shown = list(unit_selectors.unit_figures(user, obj))
+    obj.children_shown = list(unit_selectors.unit_children(user, obj).values_list("pk", flat=True))
+    return obj

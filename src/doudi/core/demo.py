@@ -1,8 +1,8 @@
 """The demo county (clearly fictional: province code 99 does not exist) and demo accounts.
 
-`doudi demo` runs `core_step` and then each step other apps register with `register_step`, in the
-order they give (a step needs the data of the lower ones), all from one seeded random generator, so
-the same seed always gives the same data.
+`doudi demo` runs `core_step` and `units_step` and then each step other apps register with
+`register_step`, in the order they give (a step needs the data of the lower ones), all from one
+seeded random generator, so the same seed always gives the same data.
 """
 
 from __future__ import annotations
@@ -131,10 +131,108 @@ def core_step(rng: random.Random, ctx: dict) -> None:
     ctx["county"] = Region.objects.get(code=COUNTY[0])
 
 
+# Organisation units (单位): the county's departments, each township's government with its
+# civil-affairs office, and a state-owned company with branches and two years of figures.
+DEPARTMENTS = [
+    # name, kind, subordinate units (name, kind)
+    ("中共安和县委组织部", "department", []),
+    ("安和县纪委监委", "department", []),
+    (
+        "安和县民政局",
+        "department",
+        [("安和县社会福利院", "public_institution"), ("安和县救助管理站", "public_institution")],
+    ),
+    ("安和县财政局", "department", []),
+    ("安和县教育局", "department", [("安和县第一中学", "school"), ("安和县实验小学", "school")]),
+    ("安和县农业农村局", "department", []),
+    ("安和县司法局", "department", []),
+    ("安和县审计局", "department", []),
+    ("安和县妇女联合会", "peoples_organisation", []),
+]
+COMPANY = "安和县城市建设投资集团有限公司"
+COMPANY_PARENT = "安和县财政局"  # 主管部门
+# name, township code suffix (None: the county), {year: (total assets, main revenue, branches)}
+COMPANY_FIGURES = {2025: ("1865000000.00", "312400000.00", 4), 2026: ("1942500000.00", "338900000.00", 4)}
+BRANCHES = [
+    (
+        "城关分公司",
+        "001",
+        {2025: ("412000000.00", "86500000.00", 3), 2026: ("430800000.00", "91200000.00", 3)},
+    ),
+    (
+        "青石分公司",
+        "100",
+        {2025: ("126500000.00", "21800000.00", 2), 2026: ("131200000.00", "23400000.00", 2)},
+    ),
+    (
+        "柳河分公司",
+        "101",
+        {2025: ("98300000.00", "15600000.00", 1), 2026: ("101900000.00", "16900000.00", 1)},
+    ),
+    (
+        "物业服务分公司",
+        None,
+        {2025: ("35600000.00", "28700000.00", 0), 2026: ("37100000.00", "30200000.00", 0)},
+    ),
+]
+
+
+def units_step(rng: random.Random, ctx: dict) -> None:
+    """Idempotent: a unit already there (same name under the same parent) is kept. Uses no
+    randomness, so the other steps' data do not depend on it."""
+    from .models import Unit
+    from .unit_services import credit_code_check_char, unit_create, unit_figures_set
+
+    actor = ctx["users"]["county"]
+    county = ctx["county"]
+
+    def unit(name, kind, region, parent=None, credit_code=""):
+        found = Unit.objects.filter(
+            name=name, parent=parent, **({} if parent else {"region": region})
+        ).first()
+        if found is not None:
+            return found
+        return unit_create(
+            actor=actor, name=name, kind=kind, region=region, parent=parent, credit_code=credit_code
+        )
+
+    made = {}
+    for name, kind, subordinates in DEPARTMENTS:
+        made[name] = dept = unit(name, kind, county)
+        for sub_name, sub_kind in subordinates:
+            unit(sub_name, sub_kind, county, dept)
+    for suffix, name, kind in TOWNSHIPS:
+        township = Region.objects.get(code=COUNTY[0][:6] + suffix + "000")
+        government = unit(f"{name}办事处" if kind == "street" else f"{name}人民政府", "township", township)
+        unit(f"{name}民政办", "township_office", township, government)
+    code17 = "91990121MA0CT0001"
+    company = unit(
+        COMPANY, "state_company", county, made[COMPANY_PARENT], code17 + credit_code_check_char(code17)
+    )
+    for year, (assets, revenue, branches) in COMPANY_FIGURES.items():
+        unit_figures_set(
+            actor=actor, unit=company, year=year, total_assets=assets, main_revenue=revenue, branches=branches
+        )
+    for name, suffix, figures in BRANCHES:
+        region = Region.objects.get(code=COUNTY[0][:6] + suffix + "000") if suffix else county
+        branch = unit(f"{COMPANY}{name}", "branch", region, company)
+        for year, (assets, revenue, branches) in figures.items():
+            unit_figures_set(
+                actor=actor,
+                unit=branch,
+                year=year,
+                total_assets=assets,
+                main_revenue=revenue,
+                branches=branches,
+            )
+    ctx["units"] = {"company": company, **made}
+
+
 def run(seed: int = 20261128) -> dict:
     rng = random.Random(seed)
     ctx: dict = {"seed": seed}
     core_step(rng, ctx)
+    units_step(rng, ctx)
     for _, step in STEPS:
         step(rng, ctx)
     return ctx

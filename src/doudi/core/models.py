@@ -76,6 +76,15 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("The user sees and acts only within this region."),
     )
+    unit = models.ForeignKey(
+        "Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Optional. Staff of a unit see only their unit and its subordinate units."),
+    )
     roles = models.JSONField(_("roles"), default=list, blank=True)
 
     scope_path = "region"
@@ -101,6 +110,143 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [str(Role(r).label) for r in self.roles if r in Role.values]
+
+
+UNIT_PATH_WIDTH = 8  # digits per level of Unit.tree_path: ids below 100 million
+
+
+def unit_path_segment(pk: int) -> str:
+    if pk >= 10**UNIT_PATH_WIDTH:
+        raise ValueError(f"unit id {pk} does not fit the tree path's {UNIT_PATH_WIDTH} digits")
+    return f"{pk:0{UNIT_PATH_WIDTH}d}"
+
+
+class Unit(models.Model):
+    """An organisation unit (单位): a county department, a township's government or office, a
+    public institution, a school, a state-owned company or one of its branches.
+
+    `parent` is the unit in charge (主管部门 / 上级机构); `region` is where the unit sits, which
+    scopes it like any regional record. `tree_path` is a materialised path — the ids of the
+    unit's ancestors and its own, each zero-padded to UNIT_PATH_WIDTH digits — so a subtree is
+    one `startswith` filter (units are few; no recursive query). Only the services in
+    core/unit_services.py write it: they create and move units and keep the paths of a moved subtree.
+    """
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Party or government department")
+        TOWNSHIP = "township", _("Township government or subdistrict office")
+        TOWNSHIP_OFFICE = "township_office", _("Township office or station")
+        PUBLIC_INSTITUTION = "public_institution", _("Public institution")
+        PEOPLES_ORGANISATION = "peoples_organisation", _("People's organisation")
+        SCHOOL = "school", _("School")
+        STATE_COMPANY = "state_company", _("State-owned company")
+        BRANCH = "branch", _("Company branch")
+        OTHER = "other", _("Other unit")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("unit in charge"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="units"
+    )
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    is_active = models.BooleanField(
+        _("in use"), default=True, help_text=_("Cleared when abolished or merged.")
+    )
+    tree_path = models.CharField(max_length=255, editable=False, default="")
+
+    scope_path = "region"
+    unit_scope_path = ""  # a Unit is scoped by its own tree path as well (core/scope.py)
+
+    class Meta:
+        ordering = ["tree_path"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        indexes = [models.Index(fields=["tree_path"], name="core_unit_path_idx")]
+        constraints = [
+            # The path is empty only between the insert and the update that sets it (one transaction).
+            models.UniqueConstraint(
+                fields=["tree_path"], condition=~models.Q(tree_path=""), name="core_unit_path_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=models.Q(parent__isnull=False),
+                name="core_unit_name_under_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                condition=models.Q(parent__isnull=True),
+                name="core_unit_top_name_in_region",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        """0 for a unit without a parent."""
+        return max(len(self.tree_path) // UNIT_PATH_WIDTH - 1, 0)
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the top of the tree down to the parent (read from the path, no query)."""
+        w = UNIT_PATH_WIDTH
+        return [int(self.tree_path[i : i + w]) for i in range(0, len(self.tree_path) - w, w)]
+
+    def contains(self, other: "Unit") -> bool:
+        """The unit itself or one of its subordinate units, at any depth."""
+        return bool(self.tree_path) and other.tree_path.startswith(self.tree_path)
+
+
+class UnitFigures(models.Model):
+    """A unit's figures for one year: total assets and main revenue in yuan, number of branches
+    and outlets (分支机构和营业网点). Key inspections compare them with the unit in charge's
+    (seed document 4: 总资产或主营收入合计不低于上一级机构的10%). An amount left empty was
+    not reported; zero is a reported zero."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="figures")
+    year = models.PositiveSmallIntegerField(_("year"))
+    total_assets = models.DecimalField(
+        _("total assets (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    main_revenue = models.DecimalField(
+        _("main revenue (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    branches = models.PositiveIntegerField(_("branches and outlets"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_path = "unit__region"
+    unit_scope_path = "unit"
+
+    class Meta:
+        ordering = ["unit", "-year"]
+        verbose_name = _("unit figures")
+        verbose_name_plural = _("unit figures")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="core_unit_figures_once_a_year"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1900, year__lte=2100), name="core_unit_figures_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_assets__isnull=True) | models.Q(total_assets__gte=0),
+                name="core_unit_figures_assets_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(main_revenue__isnull=True) | models.Q(main_revenue__gte=0),
+                name="core_unit_figures_revenue_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}"
 
 
 class AuditHead(models.Model):

@@ -1,5 +1,6 @@
 """Roles and what each may do. Capabilities are code, not database rows, so they can be read
-and tested; the area a user may act in is always their bound region's subtree (see scope.py)."""
+and tested; the area a user may act in is always their bound region's subtree, narrowed for
+unit-scoped records to their unit's subtree when they are bound to a unit (see scope.py)."""
 
 from enum import StrEnum
 
@@ -42,6 +43,9 @@ class Cap(StrEnum):
     RECORD_DELIVERY = "record_delivery"  # a provider's staff records service deliveries
     HANDLE_RECTIFICATION = "handle_rectification"  # 整改: progress notes, closing
     REVIEW_RECTIFICATION = "review_rectification"  # reopen a closed task
+    # Organisation units (单位, issue 12): campaigns and pilot plans concern them.
+    VIEW_UNITS = "view_units"
+    MANAGE_UNITS = "manage_units"  # create, edit, move units, their yearly figures, Excel import
 
 
 _READ = {Cap.VIEW_REGIONS, Cap.VIEW_PERSONS}
@@ -62,6 +66,8 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.RECORD_VISITS,
             Cap.HANDLE_RECTIFICATION,
             Cap.REVIEW_RECTIFICATION,
+            Cap.VIEW_UNITS,
+            Cap.MANAGE_UNITS,
         }
     ),
     Role.TOWNSHIP_CLERK: frozenset(
@@ -75,20 +81,30 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.MANAGE_CARE,
             Cap.RECORD_VISITS,
             Cap.HANDLE_RECTIFICATION,
+            Cap.VIEW_UNITS,  # the units of their township (offices, schools, branches); not edited
         }
     ),
     # Village cadres visit, hand out materials and work on the problems they found.
     Role.VILLAGE_STAFF: frozenset(_READ | {Cap.RECORD_VISITS, Cap.HANDLE_RECTIFICATION}),
     # Supervision leads to replacing an unfit guardian promptly (seed document 5: 及时更换监护人).
     Role.INSPECTOR: frozenset(
-        _READ | {Cap.EXPORT_PERSONS, Cap.START_GUARDIAN_REPLACEMENT, Cap.REVIEW_RECTIFICATION}
+        _READ | {Cap.EXPORT_PERSONS, Cap.START_GUARDIAN_REPLACEMENT, Cap.REVIEW_RECTIFICATION, Cap.VIEW_UNITS}
     ),
-    Role.DISCIPLINE: frozenset(_READ | {Cap.VIEW_AUDIT}),
+    # 纪检 oversee units (小金库 special governance, issue 12), so they see them.
+    Role.DISCIPLINE: frozenset(_READ | {Cap.VIEW_AUDIT, Cap.VIEW_UNITS}),
     # A provider's staff see only the persons of their provider's contracts (care selectors).
     Role.PROVIDER_STAFF: frozenset({Cap.VIEW_REGIONS, Cap.RECORD_DELIVERY}),
-    Role.LEADER: frozenset(_READ),
+    Role.LEADER: frozenset(_READ | {Cap.VIEW_UNITS}),
+    # An administrator binds accounts to units, so sees them; editing them is the officers' work.
     Role.COUNTY_ADMIN: frozenset(
-        {Cap.VIEW_REGIONS, Cap.IMPORT_REGIONS, Cap.MANAGE_USERS, Cap.VIEW_AUDIT, Cap.EDIT_SETTINGS}
+        {
+            Cap.VIEW_REGIONS,
+            Cap.IMPORT_REGIONS,
+            Cap.MANAGE_USERS,
+            Cap.VIEW_AUDIT,
+            Cap.EDIT_SETTINGS,
+            Cap.VIEW_UNITS,
+        }
     ),
 }
 

@@ -8,6 +8,16 @@ digits, so it is written as the range `prefix000… ≤ code ≤ prefix999…`, 
 serves on PostgreSQL (whatever the collation — LIKE would need a pattern-ops index) and SQLite
 alike. A foreign key to Region holds the code itself, so the test needs no join.
 
+Organisation units (core.Unit) add a second, optional dimension to the same mechanism. A model
+may also declare `unit_scope_path`, the path from itself to a Unit ("" for Unit itself, "unit"
+for a foreign key to one). For a user bound to a unit (User.unit), `scoped()` then keeps, on top
+of the region test, only the records of that unit's subtree: the unit's staff see their unit and
+its subordinate units, at any depth, and nothing beside or above it. A user not bound to a unit
+sees the units of their region subtree, and a record of a unit-scoped model whose unit is empty
+is seen only by such users. Models without `unit_scope_path` are scoped by region alone, for
+everyone. The subtree test is a `startswith` on Unit.tree_path (ids in fixed-width digit groups):
+units are few, so the LIKE the region test avoids costs nothing here.
+
 Pages, the API, exports and jobs read through `scoped()` / `get_scoped_or_404()`. An object
 outside the area answers 404 — the same as one that does not exist — so existence does not leak.
 """
@@ -41,6 +51,20 @@ def _lookup(model) -> str:
     return f"{path}__pk"
 
 
+def user_unit_path(user) -> str | None:
+    """The tree path of the user's unit, or None for a user not bound to a unit."""
+    if getattr(user, "unit_id", None) is None:
+        return None
+    return user.unit.tree_path
+
+
+def _unit_lookup(model) -> str | None:
+    path = getattr(model, "unit_scope_path", None)
+    if path is None:
+        return None
+    return f"{path}__tree_path" if path else "tree_path"
+
+
 def prefix_range(prefix: str) -> tuple[str, str]:
     """The lowest and highest 12-digit codes that start with `prefix`."""
     return prefix.ljust(12, "0"), prefix.ljust(12, "9")
@@ -53,7 +77,11 @@ def scoped(qs: QuerySet | type[Model], user) -> QuerySet:
     prefix = user_prefix(user)
     if prefix is None:
         return qs.none()
-    return within(qs, prefix)
+    qs = within(qs, prefix)
+    unit_path = user_unit_path(user)
+    if unit_path is not None and _unit_lookup(qs.model) is not None:
+        qs = within_unit(qs, unit_path)
+    return qs
 
 
 def within(qs: QuerySet | type[Model], region_or_prefix) -> QuerySet:
@@ -70,6 +98,22 @@ def within(qs: QuerySet | type[Model], region_or_prefix) -> QuerySet:
     return qs.filter(**{f"{path}__gte": low, f"{path}__lte": high})
 
 
+def within_unit(qs: QuerySet | type[Model], unit_or_path) -> QuerySet:
+    """Narrow a unit-scoped queryset to a unit's subtree (the unit and its subordinate units).
+
+    Like within(), a narrowing after scoped(), never instead of it — except inside scoped(),
+    which applies it for a user bound to a unit."""
+    if not isinstance(qs, QuerySet):
+        qs = qs._default_manager.all()
+    lookup = _unit_lookup(qs.model)
+    if lookup is None:
+        raise TypeError(f"{qs.model.__name__} has no unit_scope_path; it cannot be narrowed to a unit")
+    path = unit_or_path if isinstance(unit_or_path, str) else unit_or_path.tree_path
+    if not path:  # a unit whose path is not set yet has no subtree to show
+        return qs.none()
+    return qs.filter(**{f"{lookup}__startswith": path})
+
+
 def get_scoped_or_404(qs: QuerySet | type[Model], user, **lookup):
     qs = scoped(qs, user)
     try:
@@ -83,3 +127,12 @@ def get_scoped_or_404(qs: QuerySet | type[Model], user, **lookup):
 def in_scope(user, code: str | None) -> bool:
     prefix = user_prefix(user)
     return bool(prefix is not None and code and code.startswith(prefix))
+
+
+def unit_in_scope(user, unit) -> bool:
+    """Whether the user may see (and, with the capability, act on) this unit: its region is in
+    the user's area and, for a user bound to a unit, it lies in that unit's subtree."""
+    if unit is None or not in_scope(user, unit.region_id):
+        return False
+    path = user_unit_path(user)
+    return path is None or (bool(unit.tree_path) and unit.tree_path.startswith(path))

@@ -43,7 +43,7 @@ def region_counts(user) -> dict:
 
 
 def user_list(user, *, q: str = "", active: str = ""):
-    qs = scoped(User, user).select_related("region")
+    qs = scoped(User, user).select_related("region", "unit")
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(name__icontains=q) | Q(region__name__icontains=q))
     if active in ("1", "0"):

@@ -96,12 +96,24 @@ class ImportReport:
     unchanged: int = 0
     errors: list[dict] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # What a commit would do, row by row (an importer that offers a preview fills these).
+    preview_columns: list[str] = field(default_factory=list)
+    preview: list[list] = field(default_factory=list)
+    preview_more: int = 0
+
+    PREVIEW_ROWS = 200
 
     def as_dict(self) -> dict:
         return asdict(self)
 
     def error(self, row, column, message):
         self.errors.append({"row": row, "column": column, "message": message})
+
+    def show(self, cells: list) -> None:
+        if len(self.preview) < self.PREVIEW_ROWS:
+            self.preview.append(cells)
+        else:
+            self.preview_more += 1
 
 
 def _parse_active(text: str) -> bool:
@@ -119,13 +131,10 @@ def region_import(*, actor, path, filename=None, commit: bool = True, progress=N
     table = open_table(path, filename)
     cmap = map_columns(table.headers, REGION_COLUMNS, required=["code", "name"])
     report.ignored_columns = cmap.unknown
-    col = {k: table.headers[i] for k, i in cmap.index.items()}
+    col = {k: cmap.column(k) for k in cmap.index}
+    get = cmap.get
     parsed: dict[str, dict] = {}
     first_row: dict[str, int] = {}
-
-    def get(values, key):
-        i = cmap.index.get(key)
-        return values[i] if i is not None and i < len(values) else None
 
     for number, values in table.rows:
         report.rows += 1
@@ -253,15 +262,32 @@ def _validate_roles(roles, region: Region):
             )
 
 
-USER_FIELDS = ["username", "name", "phone", "region", "roles", "is_active"]
+USER_FIELDS = ["username", "name", "phone", "region", "unit", "roles", "is_active"]
 
 
-def user_create(*, actor, username, name, region, roles, password, phone="") -> User:
+def _validate_unit(actor, unit, region: Region) -> None:
+    """An account's unit must be one the administrator sees and lie within the account's region
+    (its staff then see that unit's subtree inside their region, core/scope.py)."""
+    from .scope import unit_in_scope
+
+    if unit is None:
+        return
+    if not unit_in_scope(actor, unit):
+        raise PermissionDenied(_("This unit is not in your area."))
+    if not region.contains(unit.region_id):
+        raise ValidationError(
+            _("The unit “%(unit)s” lies outside the region %(region)s of the account.")
+            % {"unit": unit.name, "region": region.name}
+        )
+
+
+def user_create(*, actor, username, name, region, roles, password, phone="", unit=None) -> User:
     _check_admin(actor, region)
     _validate_roles(roles, region)
+    _validate_unit(actor, unit, region)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("The username “%(u)s” is already taken.") % {"u": username})
-    user = User(username=username, name=name, phone=phone, region=region, roles=list(roles))
+    user = User(username=username, name=name, phone=phone, region=region, roles=list(roles), unit=unit)
     validate_password(password, user)
     user.set_password(password)
     with transaction.atomic():
@@ -270,12 +296,20 @@ def user_create(*, actor, username, name, region, roles, password, phone="") -> 
     return user
 
 
-def user_update(*, actor, user: User, name, phone, region, roles) -> User:
+_KEEP = object()
+
+
+def user_update(*, actor, user: User, name, phone, region, roles, unit=_KEEP) -> User:
+    """`unit` left out keeps the account's unit (checked against the new region); None unbinds it."""
     _check_admin(actor, user.region)
     _check_admin(actor, region)
     _validate_roles(roles, region)
+    if unit is _KEEP:
+        unit = user.unit
+    _validate_unit(actor, unit, region)
     before = audit.snapshot(user, USER_FIELDS)
     user.name, user.phone, user.region, user.roles = name, phone, region, list(roles)
+    user.unit = unit
     with transaction.atomic():
         user.save()
         changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 import io
 import re
 import unicodedata
@@ -54,6 +55,18 @@ class ColumnMap:
 
     index: dict[str, int] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)  # the file's headers, as written
+    labels: dict[str, str] = field(default_factory=dict)  # field → the template's header
+
+    def get(self, values: list, key: str):
+        """The cell of `key` in a row, or None when the file has no such column."""
+        i = self.index.get(key)
+        return values[i] if i is not None and i < len(values) else None
+
+    def column(self, key: str) -> str:
+        """The column name to show in an error: as written in the file, else the template's."""
+        i = self.index.get(key)
+        return self.headers[i] if i is not None else self.labels.get(key, key)
 
 
 def map_columns(headers: list[str], spec: dict[str, Iterable[str]], required: Iterable[str]) -> ColumnMap:
@@ -62,7 +75,7 @@ def map_columns(headers: list[str], spec: dict[str, Iterable[str]], required: It
     for name, aliases in spec.items():
         for alias in aliases:
             lookup[normalize_header(alias)] = name
-    cmap = ColumnMap()
+    cmap = ColumnMap(headers=list(headers), labels={k: next(iter(v)) for k, v in spec.items()})
     for i, h in enumerate(headers):
         key = normalize_header(h)
         if not key:
@@ -208,6 +221,71 @@ def cell_date(value) -> dt.date | None:
     raise CellError(f"无法识别的日期“{text}”，请写成 2024-01-05 或 2024年1月5日")
 
 
+_AMOUNT_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def cell_decimal(
+    value, *, places: int = 2, what: str = "金额", negative: bool = False
+) -> decimal.Decimal | None:
+    """An amount (yuan): a number cell or text such as “1,234.50” or “1234.5元”; empty → None.
+
+    At most `places` decimals. A number cell that Excel computed (1234.5600000001) is rounded
+    when it is within a millionth of a cent; typed text must be exact."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellError(f"{what}“{value}”不是有效的数字")
+    quantum = decimal.Decimal(1).scaleb(-places)
+    if isinstance(value, int | float):
+        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+            raise CellError(f"{what}“{value}”不是有效的数字")
+        amount = decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
+        rounded = amount.quantize(quantum, rounding=decimal.ROUND_HALF_UP)
+        if abs(rounded - amount) > decimal.Decimal("0.000001") * quantum:
+            raise CellError(f"{what}“{cell_text(value)}”最多保留{places}位小数")
+        amount = rounded
+    else:
+        text = cell_text(value).replace(",", "").replace("，", "").replace(" ", "")
+        text = text.removesuffix("元")
+        if not _AMOUNT_TEXT.match(text):
+            raise CellError(f"{what}“{cell_text(value)}”不是有效的数字")
+        amount = decimal.Decimal(text)
+        if amount.as_tuple().exponent < -places:
+            raise CellError(f"{what}“{cell_text(value)}”最多保留{places}位小数")
+        amount = amount.quantize(quantum)
+    if amount < 0 and not negative:
+        raise CellError(f"{what}不能为负数（“{cell_text(value)}”）")
+    if amount.adjusted() >= 16:
+        raise CellError(f"{what}“{cell_text(value)}”过大")
+    return amount
+
+
+def cell_int(value, *, what: str = "数量", minimum: int | None = 0, maximum: int | None = None) -> int | None:
+    """A whole number: a number cell without a fraction, or digits as text; empty → None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellError(f"{what}“{value}”不是整数")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise CellError(f"{what}“{cell_text(value)}”不是整数")
+        number = int(value)
+    elif isinstance(value, int):
+        number = value
+    else:
+        text = cell_text(value).replace(",", "")
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise CellError(f"{what}“{cell_text(value)}”不是整数")
+        number = int(text)
+    if minimum is not None and number < minimum:
+        if minimum == 0:
+            raise CellError(f"{what}不能为负数（“{cell_text(value)}”）")
+        raise CellError(f"{what}“{number}”不能小于{minimum}")
+    if maximum is not None and number > maximum:
+        raise CellError(f"{what}“{number}”不能大于{maximum}")
+    return number
+
+
 # ---- writing --------------------------------------------------------------------------------
 
 
@@ -220,9 +298,14 @@ def write_xlsx(
     text_columns=(),
     widths=None,
     title: str | None = None,
+    choices: dict[int, list[str]] | None = None,
+    notes: Iterable[str] | None = None,
+    notes_sheet: str = "填写说明",
 ) -> None:
     """Stream rows into an .xlsx with constant memory. `text_columns` (indexes) are formatted as
-    text so that Excel keeps 18-digit ID numbers and leading zeros intact."""
+    text so that Excel keeps 18-digit ID numbers and leading zeros intact. `choices` offers a
+    drop-down list in a column (a template's 单位类型); `notes` fill a second sheet of
+    instructions, which importers never read (they read the first sheet)."""
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
     sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
@@ -237,6 +320,10 @@ def write_xlsx(
     for c, h in enumerate(headers):
         sheet.write_string(r, c, h, bold)
     sheet.freeze_panes(r + 1, 0)
+    for c, options in (choices or {}).items():
+        sheet.data_validation(
+            r + 1, c, r + 5000, c, {"validate": "list", "source": list(options), "error_type": "warning"}
+        )
     for values in rows:
         r += 1
         for c, v in enumerate(values):
@@ -248,4 +335,9 @@ def write_xlsx(
                 sheet.write_string(r, c, v.isoformat())
             else:
                 sheet.write(r, c, v)
+    if notes is not None:
+        help_sheet = workbook.add_worksheet(notes_sheet[:31])
+        help_sheet.set_column(0, 0, 100)
+        for i, line in enumerate(notes):
+            help_sheet.write_string(i, 0, line)
     workbook.close()

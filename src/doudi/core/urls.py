@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import unit_views, views
 from .navigation import NavItem, register
 from .roles import Cap
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("regions/import/", views.region_import, name="region_import"),
     path("regions/import/template.xlsx", views.region_template, name="region_template"),
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
+    path("units/", unit_views.unit_list, name="unit_list"),
+    path("units/new/", unit_views.unit_create, name="unit_create"),
+    path("units/import/", unit_views.unit_import, name="unit_import"),
+    path("units/import/template.xlsx", unit_views.unit_template, name="unit_template"),
+    path("units/<int:pk>/", unit_views.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/edit/", unit_views.unit_edit, name="unit_edit"),
+    path("units/<int:pk>/figures/", unit_views.unit_figures, name="unit_figures"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
@@ -26,6 +33,7 @@ urlpatterns = [
 register(
     NavItem(_("Home"), "home", order=0),
     NavItem(_("Regions"), "region_list", Cap.VIEW_REGIONS, order=80),
+    NavItem(_("Units"), "unit_list", Cap.VIEW_UNITS, order=84),
     NavItem(_("Accounts"), "user_list", Cap.MANAGE_USERS, order=90),
     NavItem(_("Audit log"), "audit_list", Cap.VIEW_AUDIT, order=95),
 )

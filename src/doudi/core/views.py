@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import audit, jobs, selectors, services
 from .forms import AuditFilterForm, PasswordForm, UploadForm, UserForm
+from .models import Upload
 from .roles import Cap
+from .scope import get_scoped_or_404
 from .tabular import TableError
 
 
@@ -115,48 +117,89 @@ def region_detail(request, code):
     )
 
 
-@require_cap(Cap.IMPORT_REGIONS)
-def region_import(request):
+def import_page(request, *, kind, importer, template, job_kind, job_title, confirm=False, context=None):
+    """The upload → check → import flow of core's table imports (regions, units).
+
+    The original is kept (core Upload) and checked with `importer(commit=False)`; a file with an
+    error imports nothing and the page lists the errors by row and column. A clean file is then
+    imported — at once, or (`confirm`) after the user has seen the preview and confirmed it, the
+    confirmation naming the kept upload. The import runs again with `commit=True` in one
+    transaction (the data may have changed since the check, so it checks again); a file larger
+    than DOUDI_INLINE_IMPORT_MAX_ROWS goes to a background job instead.
+    """
     form = UploadForm(request.POST or None, request.FILES or None)
-    report = None
+    report, upload = None, None
+    if request.method == "POST" and request.POST.get("upload"):
+        upload = get_scoped_or_404(
+            Upload.objects.filter(kind=kind, uploaded_by=request.user),
+            request.user,
+            pk=request.POST["upload"],
+        )
+        form = UploadForm()
+        return _import_commit(request, upload, importer, template, job_kind, job_title, form, context)
     if request.method == "POST" and form.is_valid():
         upload = services.upload_store(
-            actor=request.user,
-            region=request.user.region,
-            uploaded_file=form.cleaned_data["file"],
-            kind="regions",
+            actor=request.user, region=request.user.region, uploaded_file=form.cleaned_data["file"], kind=kind
         )
         try:
-            report = services.region_import(
+            report = importer(
                 actor=request.user, path=upload.file.path, filename=upload.original_name, commit=False
             )
         except TableError as exc:
             form.add_error("file", str(exc))
+            upload = None
         else:
             if report.errors:
                 messages.error(
                     request, _("The file has errors; nothing was imported. Fix them and upload again.")
                 )
-            elif report.rows > settings.DOUDI_INLINE_IMPORT_MAX_ROWS:
-                job = jobs.start_job(
-                    kind="import_regions",
-                    title=_("Import regions from %(name)s") % {"name": upload.original_name},
-                    actor=request.user,
-                    region=request.user.region,
-                    upload=upload,
-                    total=report.rows,
+                upload = None
+            elif not confirm:
+                return _import_commit(
+                    request, upload, importer, template, job_kind, job_title, form, context, checked=report
                 )
-                return redirect("job_detail", pk=job.pk)
-            else:
-                report = services.region_import(
-                    actor=request.user, path=upload.file.path, filename=upload.original_name, commit=True
-                )
-                messages.success(
-                    request,
-                    _("Imported: %(c)d new, %(u)d changed, %(n)d unchanged.")
-                    % {"c": report.created, "u": report.updated, "n": report.unchanged},
-                )
-    return render(request, "core/region_import.html", {"form": form, "report": report})
+    return render(request, template, {"form": form, "report": report, "upload": upload, **(context or {})})
+
+
+def _import_commit(request, upload, importer, template, job_kind, job_title, form, context, checked=None):
+    report = checked or importer(
+        actor=request.user, path=upload.file.path, filename=upload.original_name, commit=False
+    )
+    if not report.errors and report.rows > settings.DOUDI_INLINE_IMPORT_MAX_ROWS:
+        job = jobs.start_job(
+            kind=job_kind,
+            title=job_title % {"name": upload.original_name},
+            actor=request.user,
+            region=request.user.region,
+            upload=upload,
+            total=report.rows,
+        )
+        return redirect("job_detail", pk=job.pk)
+    if not report.errors:
+        report = importer(
+            actor=request.user, path=upload.file.path, filename=upload.original_name, commit=True
+        )
+    if report.errors:
+        messages.error(request, _("The file has errors; nothing was imported. Fix them and upload again."))
+    else:
+        messages.success(
+            request,
+            _("Imported: %(c)d new, %(u)d changed, %(n)d unchanged.")
+            % {"c": report.created, "u": report.updated, "n": report.unchanged},
+        )
+    return render(request, template, {"form": form, "report": report, "upload": None, **(context or {})})
+
+
+@require_cap(Cap.IMPORT_REGIONS)
+def region_import(request):
+    return import_page(
+        request,
+        kind="regions",
+        importer=services.region_import,
+        template="core/region_import.html",
+        job_kind="import_regions",
+        job_title=_("Import regions from %(name)s"),
+    )
 
 
 @require_cap(Cap.IMPORT_REGIONS)
@@ -213,6 +256,7 @@ def user_create(request):
                 region=d["region"],
                 roles=d["roles"],
                 password=d["password"],
+                unit=d["unit"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -230,6 +274,7 @@ def user_edit(request, pk):
         "name": target.name,
         "phone": target.phone,
         "region": target.region,
+        "unit": target.unit,
         "roles": target.roles,
     }
     form = UserForm(request.POST or None, admin=request.user, editing=True, initial=initial)
@@ -243,6 +288,7 @@ def user_edit(request, pk):
                 phone=d["phone"],
                 region=d["region"],
                 roles=d["roles"],
+                unit=d["unit"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -11,3 +11,14 @@ def brief(value):
         n = len(value)
         return ngettext("%(n)d item", "%(n)d items", n) % {"n": n}
     return value
+
+
+@register.filter
+def yuan(value):
+    """An amount in yuan with thousands grouped and two decimals (1,234,567.80); "" for None.
+    Grouped with commas whatever the language: that is how Chinese finance forms write it."""
+    if value is None or value == "":
+        return ""
+    from decimal import Decimal
+
+    return f"{Decimal(value):,.2f}"
