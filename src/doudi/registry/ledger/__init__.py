@@ -62,8 +62,8 @@ from doudi.core.tabular import (
     open_table,
 )
 
-from . import idcard, pinyin
-from .models import (
+from .. import idcard, pinyin
+from ..models import (
     CivilCapacity,
     DisabilityKind,
     LedgerImport,
@@ -73,8 +73,8 @@ from .models import (
     Placement,
     reversed_id,
 )
-from .pinyin import name_keys
-from .services import AUDITED_FIELDS, duplicates_detect
+from ..pinyin import name_keys
+from ..services import AUDITED_FIELDS, duplicates_detect
 
 BATCH = 2000  # rows per lookup query and per bulk write
 READ_AHEAD = True  # read and check rows in a thread while the database writes (_read_ahead)
