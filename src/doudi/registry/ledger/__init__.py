@@ -23,6 +23,25 @@ looked up per batch with one query, villages once per file; new persons are inse
 COPY (PostgreSQL) or executemany (SQLite) per batch, changed ones with bulk_update — never a
 query per row (see docs/performance.md). Derived values use the same functions as
 services.derived_fields(): idcard.parse_id_number, pinyin.name_keys, reversed_id.
+
+The package. Each module imports only those listed before it, so no two import each other:
+  columns.py   the layout: COLUMNS, the choices' labels and the texts they accept, the fields
+  read.py      the cell readers, the row parser (_Parser), the header, the area's villages and
+               the reader thread (_read_ahead)
+  write.py     the transaction's settings, the writer thread (_Writer) and the insert of new
+               persons as COPY text or executemany (_PersonInserter)
+  compare.py   a batch compared with the registry, the changed persons updated, the batch's
+               writes and audit entries built (_Apply)
+  export.py    the written layout (write_ledger), the template and the export
+  __init__.py  this: ledger_import, which puts the threads and the transaction together, and
+               the import records the pages and jobs use (import_upload … import_commit); every
+               name other code imports from doudi.registry.ledger is importable from here
+               (imported `as` itself when this module does not use it: tests patch
+               ledger._PersonInserter; the layout's labels are public names)
+  views.py, urls.py  the pages; they import this package, which imports neither.
+BATCH, READ_AHEAD and PIPELINE are read here, so a test patches them on the package; the other
+settings are read where they are defined (write.SWITCH_INTERVAL, write.SQLITE_CACHE_KB,
+export.CHUNK).
 """
 
 from __future__ import annotations
@@ -48,12 +67,24 @@ from doudi.core.tabular import TableError, open_table
 from .. import pinyin
 from ..models import LedgerImport
 from ..pinyin import name_keys
+from .columns import CAPACITY_LABELS as CAPACITY_LABELS
+from .columns import COLUMN_BY_KEY as COLUMN_BY_KEY
 from .columns import COLUMNS, HEADERS
+from .columns import DERIVED_FIELDS as DERIVED_FIELDS
+from .columns import DISABILITY_LABELS as DISABILITY_LABELS
+from .columns import GRADE_LABELS as GRADE_LABELS
+from .columns import LEDGER_FIELDS as LEDGER_FIELDS
+from .columns import MARITAL_LABELS as MARITAL_LABELS
+from .columns import PLACEMENT_LABELS as PLACEMENT_LABELS
+from .columns import STATUS_LABELS as STATUS_LABELS
+from .columns import Column as Column
 from .compare import _Apply
 from .export import ledger_export, ledger_template, write_ledger
 from .read import _header, _Parser, _read_ahead, _scope_prefix, _villages
+from .write import SQLITE_CACHE_KB as SQLITE_CACHE_KB
+from .write import SWITCH_INTERVAL as SWITCH_INTERVAL
 from .write import _checked_per_statement, _sqlite_cache, _switching, _Writer
-from .write import _PersonInserter as _PersonInserter  # patched by tests as ledger._PersonInserter
+from .write import _PersonInserter as _PersonInserter
 
 BATCH = 2000  # rows per lookup query and per bulk write
 READ_AHEAD = True  # read and check rows in a thread while the database writes (_read_ahead)
