@@ -2,7 +2,7 @@
 choices, grades, dates), the row parser (_Parser: one row → the values of the columns the file
 has, the ID number and every problem, in Chinese), the header (one or two rows, a merged group
 title above), the villages a file may name (the importer's area), and the reader thread
-(_read_ahead). No writes; the only queries are the area's villages and regions.
+(_read_ahead). Nothing here writes to the database.
 """
 
 from __future__ import annotations

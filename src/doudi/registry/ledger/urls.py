@@ -1,3 +1,5 @@
+"""The ledger pages' URLs (included under /ledger/) and their entries in the main navigation."""
+
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
