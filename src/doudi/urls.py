@@ -12,7 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("persons/", include("doudi.registry.urls")),
-    path("ledger/", include("doudi.registry.ledger_urls")),
+    path("ledger/", include("doudi.registry.ledger.urls")),
     path("care/", include("doudi.guardianship.urls")),
     path("care/", include("doudi.care.urls")),
     path("eligibility/", include("doudi.eligibility.urls")),

@@ -1,4 +1,4 @@
-"""The ledger import and export service (registry/ledger.py): what a clerk's file does."""
+"""The ledger import and export service (the package registry/ledger/): what a clerk's file does."""
 
 import datetime as dt
 import sys

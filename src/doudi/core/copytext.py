@@ -3,7 +3,7 @@
 A writer that formats its rows here, in the thread that builds them, hands the driver one block
 of text per batch (`cursor.copy(...).write(text)`): the thread that sends it then holds the GIL
 only briefly, so it keeps the database busy while Python builds the next batch
-(registry/ledger.py's _Writer; docs/performance.md). Format: fields separated by tabs, rows by
+(registry/ledger/write.py's _Writer; docs/performance.md). Format: fields separated by tabs, rows by
 newlines, NULL as \\N, and backslash, tab, newline and carriage return escaped with a backslash
 (PostgreSQL manual, COPY, "Text Format"). tests/core/test_copytext.py writes awkward values
 through COPY and reads them back.

@@ -247,7 +247,7 @@ class DuplicateCandidate(models.Model):
 class LedgerImport(models.Model):
     """One uploaded ledger file (台账导入): the kept original, its check (preview) and its commit.
 
-    Written only by registry/ledger.py. The report holds the counts and the first errors
+    Written only by registry/ledger/. The report holds the counts and the first errors
     (row, column, Chinese message); a large file's check and commit run as core Jobs.
     """
 

@@ -1,4 +1,4 @@
-"""Pages of the ledger (台账) import and export: thin views over registry/ledger.py."""
+"""Pages of the ledger (台账) import and export: thin views over this package (its __init__)."""
 
 import tempfile
 from pathlib import Path
@@ -21,8 +21,8 @@ from doudi.core.roles import Cap
 from doudi.core.scope import get_scoped_or_404, scoped
 from doudi.core.views import paginate, require_cap
 
-from . import ledger
-from .models import LedgerImport, PersonStatus
+from .. import ledger  # this package: its __init__, which imports no page
+from ..models import LedgerImport, PersonStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,10 +1,12 @@
+"""The ledger pages' URLs (included under /ledger/) and their entries in the main navigation."""
+
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from doudi.core.navigation import NavItem, register
 from doudi.core.roles import Cap
 
-from . import ledger_views as views
+from . import views
 
 urlpatterns = [
     path("template.xlsx", views.ledger_template, name="ledger_template"),
