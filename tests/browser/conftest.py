@@ -16,6 +16,22 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 # between page actions are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    # The test database is SQLite in memory: the live server's threads and the test share ONE
+    # connection. Django's threaded live server then runs two requests on it at once (a page and an
+    # htmx request still in flight), which SQLite answers with "cannot start a transaction within a
+    # transaction" — a 500 that shows only on a busy machine. One request at a time instead
+    # (Django's WSGIServer closes each connection, so the browser never waits on a kept-alive one).
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class _OneRequestAtATime(WSGIServer):
+        # The live server thread itself installs the shared connection (LiveServerThread.run).
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = _OneRequestAtATime
+
 
 @pytest.fixture(scope="session")
 def chromium():
