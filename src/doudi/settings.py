@@ -7,6 +7,7 @@ ALLOWED_HOSTS     comma-separated
 TASKS_BACKEND     "db" (default, embedded worker `doudi db_worker`), "rq" (Redis), "immediate"
 REDIS_URL         for TASKS_BACKEND=rq (default redis://127.0.0.1:6379/0)
 DOUDI_DATA_DIR    where the SQLite file, uploads and generated files live (default: ./var)
+DOUDI_HTTPS       "1": production mode behind HTTPS (HSTS, SSL redirect, secure cookies, idle timeout)
 """
 
 import os
@@ -140,10 +141,30 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = 8 * 3600  # a working day
 X_FRAME_OPTIONS = "DENY"
+
+# Production mode: one switch, set by docs/deployment.md, for an installation served over HTTPS
+# (directly or behind a reverse proxy that sets X-Forwarded-Proto). CI runs
+# `doudi check --deploy --fail-level WARNING` in this mode and fails on any warning.
+HTTPS = env_bool("DOUDI_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS or env_bool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # the load balancer's probe speaks plain HTTP
+    SECURE_HSTS_SECONDS = int(os.environ.get("DOUDI_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DOUDI_HSTS_SUBDOMAINS", True)
+    # The header only allows a submission to browsers' preload lists; nothing is submitted by it.
+    SECURE_HSTS_PRELOAD = env_bool("DOUDI_HSTS_PRELOAD", True)
+    SESSION_COOKIE_NAME = "__Secure-sessionid"
+    CSRF_COOKIE_NAME = "__Secure-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
+    # Idle timeout: the session is renewed on each request and ends after this many idle minutes
+    # (a phone left on a table in a village signs itself out).
+    SESSION_COOKIE_AGE = int(os.environ.get("DOUDI_SESSION_IDLE_MINUTES", "60")) * 60
+    SESSION_SAVE_EVERY_REQUEST = True
 
 _tasks_backend = os.environ.get("TASKS_BACKEND", "db").lower()
 if _tasks_backend == "rq":
