@@ -10,6 +10,7 @@ DOUDI_DATA_DIR    where the SQLite file, uploads and generated files live (defau
 DOUDI_HTTPS       "1": production mode behind HTTPS (HSTS, SSL redirect, secure cookies, idle timeout)
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "doudi.core",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "doudi.core.middleware.LoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into lockout_response
 ]
 
 ROOT_URLCONF = "doudi.urls"
@@ -113,6 +116,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or client first
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in throttling (core/security.py).
+AXES_FAILURE_LIMIT = int(os.environ.get("DOUDI_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("DOUDI_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one failing too often is locked
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "doudi.core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "doudi.core.security.client_ip"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+DOUDI_PROXY_COUNT = int(os.environ.get("DOUDI_PROXY_COUNT", "0"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -19,6 +19,8 @@ ROUTES = {
     "region_template": {"url": lambda w: "/regions/import/template.xlsx", "methods": ["get"], "cap": True},
     "job_detail": {"url": lambda w: f"/jobs/{w.job2.pk}/", "methods": ["get"], "object": True},
     "user_list": {"url": lambda w: "/users/", "methods": ["get"], "cap": True},
+    "lockout_list": {"url": lambda w: "/users/lockouts/", "methods": ["get"], "cap": True},
+    "lockout_unlock": {"url": lambda w: "/users/lockouts/unlock/", "methods": ["post"], "cap": True},
     "user_create": {"url": lambda w: "/users/new/", "methods": ["get", "post"], "cap": True},
     "user_edit": {"url": lambda w: f"/users/{w.users.town2.pk}/", "methods": ["get", "post"], "cap": True},
     "user_password": {

@@ -18,7 +18,13 @@ PROBE = (
 
 
 def _doudi(tmp_path, *args, https=True):
-    env = {k: v for k, v in os.environ.items() if k not in ("DOUDI_HTTPS", "SECURE_COOKIES", "DEBUG")}
+    unset = (
+        "DOUDI_HTTPS",
+        "SECURE_COOKIES",
+        "DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    )  # the browser tests set the last
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
         DOUDI_DATA_DIR=str(tmp_path),
         SECRET_KEY=secrets.token_urlsafe(50),

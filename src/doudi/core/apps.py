@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from axes.signals import user_locked_out
+
         from . import lookups, tasks  # noqa: F401  (register the any_of lookup and job handlers)
+        from .security import on_locked_out
+
+        user_locked_out.connect(on_locked_out, dispatch_uid="doudi_audit_lockout")

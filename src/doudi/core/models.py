@@ -268,6 +268,8 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("exported")
         IMPORT = "import", _("imported")
         LOGIN = "login", _("logged in")
+        LOCKOUT = "lockout", _("locked out after failed sign-ins")
+        UNLOCK = "unlock", _("unlocked")
         MERGE = "merge", _("merged")
         OTHER = "other", _("other")
 

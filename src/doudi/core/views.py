@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import audit, jobs, selectors, services
+from . import audit, jobs, security, selectors, services
 from .forms import AuditFilterForm, PasswordForm, UploadForm, UserForm
 from .models import Upload
 from .roles import Cap
@@ -240,6 +240,25 @@ def user_list(request):
     q = request.GET.get("q", "").strip()
     page = paginate(request, selectors.user_list(request.user, q=q, active=request.GET.get("active", "")))
     return render(request, "core/user_list.html", {"page": page, "q": q})
+
+
+@require_cap(Cap.MANAGE_USERS)
+def lockout_list(request):
+    return render(
+        request,
+        "core/lockout_list.html",
+        {"lockouts": security.lockouts(request.user), "minutes": security.cooloff_minutes()},
+    )
+
+
+@require_POST
+@require_cap(Cap.MANAGE_USERS)
+def lockout_unlock(request):
+    username = request.POST.get("username", "")
+    if not security.lockout_lift(actor=request.user, username=username):
+        raise Http404(_("No such record in your area."))
+    messages.success(request, _("Account %(u)s unlocked.") % {"u": username})
+    return redirect("lockout_list")
 
 
 @require_cap(Cap.MANAGE_USERS)
