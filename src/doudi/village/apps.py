@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VillageConfig(AppConfig):
+    name = "doudi.village"
+    label = "village"
+    verbose_name = _("Village supervision")
+
+    def ready(self):
+        from doudi.core.navigation import NavItem, register
+        from doudi.core.roles import Cap
+
+        register(NavItem(_("Village supervision"), "village_home", Cap.VIEW_VILLAGE_AFFAIRS, order=60))
