@@ -13,9 +13,10 @@ from doudi.registry.idcard import make_id_number
 from doudi.village import services as svc
 
 
-@pytest.fixture
-def vw(world, make):
-    w = world
+def build_vw(w):
+    from ..conftest import make_user as _user  # noqa: TID252
+
+    make = SimpleNamespace(user=_user)
     u = SimpleNamespace(
         member1=make.user("member1", w.v1, [Role.SUPERVISION_MEMBER]),
         member1b=make.user("member1b", w.v1b, [Role.SUPERVISION_MEMBER]),
@@ -99,3 +100,8 @@ def vw(world, make):
         ):
             setattr(out, f"{name}{key}", obj)
     return out
+
+
+@pytest.fixture
+def vw(world):
+    return build_vw(world)

@@ -8,7 +8,12 @@ class VillageConfig(AppConfig):
     verbose_name = _("Village supervision")
 
     def ready(self):
+        from doudi.core.demo import register_step
         from doudi.core.navigation import NavItem, register
         from doudi.core.roles import Cap
+
+        from .demo import village_demo_step
+
+        register_step(village_demo_step, order=75)
 
         register(NavItem(_("Village supervision"), "village_home", Cap.VIEW_VILLAGE_AFFAIRS, order=60))

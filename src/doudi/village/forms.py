@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Candidate, OpennessItem, Relation
 from .rules import OFFICES
@@ -9,25 +10,27 @@ from .rules import OFFICES
 
 class OfficialForm(forms.Form):
     term = forms.IntegerField(label=_("Term (first year)"), min_value=2000, max_value=2100)
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("village", "Name"), max_length=50)
     office = forms.ChoiceField(label=_("Office"), choices=list(OFFICES.items()))
     id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
 
 
 class RelativeForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("village", "Name"), max_length=50)
     relation = forms.ChoiceField(label=_("Relation to the official"), choices=Relation.choices)
     id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
 
 
 class CommitteeForm(forms.Form):
     term = forms.IntegerField(label=_("Term (first year)"), min_value=2000, max_value=2100)
-    term_end = forms.DateField(label=_("Term ends"), widget=forms.DateInput(attrs={"type": "date"}))
+    term_end = forms.DateField(
+        label=pgettext_lazy("village", "Term ends"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=9, initial=3)
 
 
 class CandidateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("village", "Name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
     nomination = forms.ChoiceField(label=_("Nominated as"), choices=Candidate.Nomination.choices)
     party_member = forms.BooleanField(label=_("Party member"), required=False)
@@ -51,7 +54,7 @@ class VoucherForm(forms.Form):
         label=_("Amount (yuan)"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
-    category = forms.CharField(label=_("Category"), max_length=50, required=False)
+    category = forms.CharField(label=pgettext_lazy("village", "Category"), max_length=50, required=False)
     scan = forms.FileField(label=_("Scan of the voucher"), required=False)
 
 
@@ -60,7 +63,9 @@ class ImportForm(forms.Form):
 
 
 class OpennessForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=OpennessItem.Category.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ChoiceField(
+        label=pgettext_lazy("village", "Category"), choices=OpennessItem.Category.choices
+    )
+    title = forms.CharField(label=pgettext_lazy("village", "Title"), max_length=200)
     period = forms.CharField(label=_("Period"), max_length=30, required=False)
     body = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 5}))

@@ -4,6 +4,7 @@ their review, openness items, inquiries. Fields and constraints only; writes are
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from doudi.core.models import Region, Upload
 
@@ -58,7 +59,7 @@ class Official(models.Model):
 
     village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
     term = models.PositiveSmallIntegerField(_("term (first year)"))
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("village", "name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18, blank=True)
     office = models.CharField(_("office"), max_length=20, choices=Office.choices)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -77,7 +78,7 @@ class Relative(models.Model):
     """A relative of an official, recorded so the qualification check can be computed."""
 
     official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="relatives")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("village", "name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18, blank=True)
     relation = models.CharField(_("relation to the official"), max_length=30, choices=Relation.choices)
 
@@ -102,7 +103,7 @@ class Committee(models.Model):
 
     village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
     term = models.PositiveSmallIntegerField(_("term (first year)"))
-    term_end = models.DateField(_("term ends"))
+    term_end = models.DateField(pgettext_lazy("village", "term ends"))
     seats = models.PositiveSmallIntegerField(_("seats"), default=3)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOMINATING)
     approved_by = models.ForeignKey(
@@ -144,7 +145,7 @@ class Candidate(models.Model):
         EXCLUDED = "excluded", _("Excluded")
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="candidates")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("village", "name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18)
     birth_date = models.DateField(_("date of birth"))
     nomination = models.CharField(_("nominated as"), max_length=20, choices=Nomination.choices)
@@ -195,13 +196,13 @@ class Voucher(models.Model):
     payee = models.CharField(_("payee"), max_length=100)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
     purpose = models.CharField(_("purpose"), max_length=200)
-    category = models.CharField(_("category"), max_length=50)
+    category = models.CharField(pgettext_lazy("village", "category"), max_length=50)
     scan = models.ForeignKey(Upload, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     corrects = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
     status = models.CharField(_("review"), max_length=12, choices=Status.choices, default=Status.PENDING)
-    review_reason = models.TextField(_("reason"), blank=True)
+    review_reason = models.TextField(pgettext_lazy("village", "reason"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -243,9 +244,11 @@ class Inquiry(models.Model):
         SUGGESTION = "suggestion", _("Suggestion")
 
     village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INQUIRY)
+    kind = models.CharField(
+        pgettext_lazy("village", "kind"), max_length=12, choices=Kind.choices, default=Kind.INQUIRY
+    )
     subject = models.CharField(_("subject"), max_length=200)
-    question = models.TextField(_("question"))
+    question = models.TextField(pgettext_lazy("village", "question"))
     voucher = models.ForeignKey(
         Voucher, on_delete=models.PROTECT, null=True, blank=True, related_name="inquiries"
     )
@@ -288,9 +291,9 @@ class OpennessItem(models.Model):
         RETURNED = "returned", _("Returned for correction")
 
     village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
-    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    category = models.CharField(pgettext_lazy("village", "category"), max_length=12, choices=Category.choices)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("content"))
+    body = models.TextField(pgettext_lazy("village", "content"))
     period = models.CharField(_("period"), max_length=30, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     review_reason = models.TextField(blank=True)

@@ -410,6 +410,7 @@ def voucher_decision(request, pk):
             approved=request.POST.get("approved") == "1",
             decision=request.POST.get("decision", ""),
         )
+        messages.success(request, _("Saved."))
     except ValidationError as exc:
         _error(request, exc)
     return redirect("village_vouchers", code=voucher.village_id)
@@ -508,6 +509,7 @@ def openness_review(request, pk):
             publish=request.POST.get("publish") == "1",
             reason=request.POST.get("reason", ""),
         )
+        messages.success(request, _("Saved."))
     except ValidationError as exc:
         _error(request, exc)
     return redirect("village_detail", code=item.village_id)
