@@ -190,6 +190,13 @@ def _demo_village(rng, village, keeper, member, agency, party, term, term_end, t
             svc.openness_review(actor=member, item=item, publish=True)
 
 
+def _reviewed_at(month: dt.date, rng) -> dt.datetime:
+    nxt = (month + dt.timedelta(days=32)).replace(day=1)
+    late = rng.random() < 0.08  # a few reviews come after the 10th
+    day = nxt + dt.timedelta(days=rng.randint(11, 20) if late else rng.randint(1, 8))
+    return min(timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0))), timezone.now())
+
+
 def _bulk_village(rng, village, keeper, member, agency, term, term_end, today) -> list:
     now = timezone.now()
     officials = [
@@ -258,7 +265,8 @@ def _bulk_village(rng, village, keeper, member, agency, term, term_end, today) -
                     status=status,
                     review_reason="" if status in ("pending", "stamped") else "原始凭证不全",
                     reviewed_by=None if status == "pending" else member,
-                    reviewed_at=None if status == "pending" else now,
+                    # reviewed in the days after the month closed, as a committee would
+                    reviewed_at=None if status == "pending" else _reviewed_at(month, rng),
                     booked_by=agency if status == "stamped" and k < 10 else None,
                     booked_at=now if status == "stamped" and k < 10 else None,
                     created_by=keeper,

@@ -100,14 +100,15 @@ def overview(user, today: dt.date | None = None) -> list[dict]:
     for unit in units:
         p = unit.code[:width]
         vv = within(vq, p)
-        reviewed = vv.exclude(status=Voucher.Status.PENDING)
-        on_time = reviewed.filter(reviewed_at__isnull=False)
-        counted = [v for v in on_time.values("spent_on", "reviewed_at")]
+        # on time: reviewed by the due day (rules.review_due); the base is every voucher already
+        # reviewed plus those still pending past their due day (not this month's, not yet due)
+        reviewed = vv.exclude(status=Voucher.Status.PENDING).values_list("spent_on", "reviewed_at")
         in_time = sum(
             1
-            for v in counted
-            if timezone.localtime(v["reviewed_at"]).date() <= rules.review_due(v["spent_on"], "monthly")
+            for spent_on, at in reviewed
+            if at and timezone.localtime(at).date() <= rules.review_due(spent_on, "monthly")
         )
+        due = len(reviewed) + overdue_reviews(vv, today).count()
         total = vv.count()
         rows.append(
             {
@@ -116,7 +117,7 @@ def overview(user, today: dt.date | None = None) -> list[dict]:
                 "committees": within(cq, p).values("village").distinct().count(),
                 "elected": within(cq, p).filter(status__in=["elected", "filed"]).count(),
                 "vouchers": total,
-                "on_time_pct": round(100 * in_time / total) if total else None,
+                "on_time_pct": round(100 * in_time / due) if due else None,
                 "unreviewed_booked": vv.filter(booked_at__isnull=False).exclude(status="stamped").count(),
                 "overdue_reviews": overdue_reviews(vv, today).count(),
                 "inquiries_overdue": within(iq, p).filter(answered_on__isnull=True, due_on__lt=today).count(),
