@@ -49,6 +49,7 @@ from doudi.guardianship.api import router as guardianship_router  # noqa: E402
 from doudi.oversight.api import router as oversight_router  # noqa: E402
 from doudi.registry.api import router as registry_router  # noqa: E402
 from doudi.reports.api import router as reports_router  # noqa: E402
+from doudi.village.api import router as village_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
@@ -56,4 +57,5 @@ api.add_router("/", guardianship_router)
 api.add_router("/", eligibility_router)
 api.add_router("/", care_router)
 api.add_router("/", oversight_router)
+api.add_router("/", village_router)
 api.add_router("/", reports_router)

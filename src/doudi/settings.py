@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "doudi.care",
     "doudi.eligibility",
     "doudi.oversight",
+    "doudi.village",
     "doudi.reports",
 ]
 

@@ -106,6 +106,12 @@ DEMO_USERS = [
     ("cadre1", "赵志明", COUNTY[0][:6] + "100001", [Role.VILLAGE_STAFF]),
     ("cadre2", "孙丽华", COUNTY[0][:6] + "100201", [Role.VILLAGE_STAFF]),
     ("provider1", "钱晓燕", COUNTY[0][:6] + "100000", [Role.PROVIDER_STAFF]),
+    # Village supervision (village/demo.py): a committee member and the bookkeeper of town1's demo
+    # village, town1's "三资" agency and its party committee.
+    ("supervisor1", "周德胜", COUNTY[0][:6] + "100001", [Role.SUPERVISION_MEMBER]),
+    ("bookkeeper1", "吴丽娟", COUNTY[0][:6] + "100001", [Role.VILLAGE_OFFICIAL]),
+    ("agency1", "郑晓明", COUNTY[0][:6] + "100000", [Role.TOWNSHIP_AGENCY]),
+    ("party1", "黄国强", COUNTY[0][:6] + "100000", [Role.TOWNSHIP_PARTY]),
 ]
 
 

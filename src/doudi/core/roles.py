@@ -19,6 +19,11 @@ class Role(models.TextChoices):
     PROVIDER_STAFF = "provider_staff", _("Service-provider staff")
     LEADER = "leader", _("Read-only leader")
     COUNTY_ADMIN = "county_admin", _("County administrator")
+    # 村务监督委员会 (issue 11, docs/village.md).
+    SUPERVISION_MEMBER = "supervision_member", _("Village supervision committee member")
+    VILLAGE_OFFICIAL = "village_official", _("Village official or bookkeeper")
+    TOWNSHIP_AGENCY = "township_agency", _("Township rural assets agency")
+    TOWNSHIP_PARTY = "township_party", _("Township party committee")
 
 
 class Cap(StrEnum):
@@ -46,6 +51,14 @@ class Cap(StrEnum):
     # Organisation units (单位, issue 12): campaigns and pilot plans concern them.
     VIEW_UNITS = "view_units"
     MANAGE_UNITS = "manage_units"  # create, edit, move units, their yearly figures, Excel import
+    # Village affairs supervision (村务监督委员会, issue 11).
+    VIEW_VILLAGE_AFFAIRS = "view_village_affairs"  # committees, vouchers, openness, overview
+    MANAGE_VILLAGE_REGISTER = "manage_village_register"  # officials and relatives, nominations, election
+    APPROVE_CANDIDATES = "approve_candidates"  # 乡镇党委/纪委: approve the formal list, receive the filing
+    SUBMIT_VOUCHERS = "submit_vouchers"  # 村报账员: enter and import vouchers, openness items, answers
+    REVIEW_VOUCHERS = "review_vouchers"  # committee members: stamp, question, dispute; meetings, inquiries
+    BOOK_VOUCHERS = "book_vouchers"  # 乡镇"三资"代理中心: book stamped vouchers only
+    HANDLE_APPEALS = "handle_appeals"  # 申诉救助: township party committee and 纪委
 
 
 _READ = {Cap.VIEW_REGIONS, Cap.VIEW_PERSONS}
@@ -68,6 +81,7 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.REVIEW_RECTIFICATION,
             Cap.VIEW_UNITS,
             Cap.MANAGE_UNITS,
+            Cap.VIEW_VILLAGE_AFFAIRS,
         }
     ),
     Role.TOWNSHIP_CLERK: frozenset(
@@ -86,15 +100,34 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
     ),
     # Village cadres visit, hand out materials and work on the problems they found.
     Role.VILLAGE_STAFF: frozenset(_READ | {Cap.RECORD_VISITS, Cap.HANDLE_RECTIFICATION}),
+    # Village supervision (issue 11): each role does its own part and no other's — the member
+    # reviews but never books, the agency books but never stamps, officials submit but never review.
+    Role.SUPERVISION_MEMBER: frozenset({Cap.VIEW_REGIONS, Cap.VIEW_VILLAGE_AFFAIRS, Cap.REVIEW_VOUCHERS}),
+    Role.VILLAGE_OFFICIAL: frozenset(
+        {Cap.VIEW_REGIONS, Cap.VIEW_VILLAGE_AFFAIRS, Cap.SUBMIT_VOUCHERS, Cap.MANAGE_VILLAGE_REGISTER}
+    ),
+    Role.TOWNSHIP_AGENCY: frozenset({Cap.VIEW_REGIONS, Cap.VIEW_VILLAGE_AFFAIRS, Cap.BOOK_VOUCHERS}),
+    Role.TOWNSHIP_PARTY: frozenset(
+        {Cap.VIEW_REGIONS, Cap.VIEW_VILLAGE_AFFAIRS, Cap.APPROVE_CANDIDATES, Cap.HANDLE_APPEALS}
+    ),
     # Supervision leads to replacing an unfit guardian promptly (seed document 5: 及时更换监护人).
     Role.INSPECTOR: frozenset(
         _READ | {Cap.EXPORT_PERSONS, Cap.START_GUARDIAN_REPLACEMENT, Cap.REVIEW_RECTIFICATION, Cap.VIEW_UNITS}
     ),
     # 纪检 oversee units (小金库 special governance, issue 12), so they see them.
-    Role.DISCIPLINE: frozenset(_READ | {Cap.VIEW_AUDIT, Cap.VIEW_UNITS}),
+    Role.DISCIPLINE: frozenset(
+        _READ
+        | {
+            Cap.VIEW_AUDIT,
+            Cap.VIEW_UNITS,
+            Cap.VIEW_VILLAGE_AFFAIRS,
+            Cap.APPROVE_CANDIDATES,
+            Cap.HANDLE_APPEALS,
+        }
+    ),
     # A provider's staff see only the persons of their provider's contracts (care selectors).
     Role.PROVIDER_STAFF: frozenset({Cap.VIEW_REGIONS, Cap.RECORD_DELIVERY}),
-    Role.LEADER: frozenset(_READ | {Cap.VIEW_UNITS}),
+    Role.LEADER: frozenset(_READ | {Cap.VIEW_UNITS, Cap.VIEW_VILLAGE_AFFAIRS}),
     # An administrator binds accounts to units, so sees them; editing them is the officers' work.
     Role.COUNTY_ADMIN: frozenset(
         {
@@ -118,6 +151,10 @@ ROLE_LEVELS: dict[str, set[int]] = {
     Role.PROVIDER_STAFF: {regions.COUNTY, regions.TOWNSHIP, regions.VILLAGE},
     Role.LEADER: {regions.PROVINCE, regions.CITY, regions.COUNTY, regions.TOWNSHIP},
     Role.COUNTY_ADMIN: {regions.PROVINCE, regions.CITY, regions.COUNTY},
+    Role.SUPERVISION_MEMBER: {regions.VILLAGE},
+    Role.VILLAGE_OFFICIAL: {regions.VILLAGE},
+    Role.TOWNSHIP_AGENCY: {regions.TOWNSHIP},
+    Role.TOWNSHIP_PARTY: {regions.TOWNSHIP},
 }
 
 

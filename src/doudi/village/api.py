@@ -1,0 +1,215 @@
+"""Village supervision API under /api/v1/village/: committees, members, vouchers (list, create,
+review, book), openness items, and the public page's JSON — all through the area scope except
+the public page, which shows published items only, masked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+
+from doudi.core.roles import Cap
+
+from . import selectors, services
+
+router = Router(tags=["village"])
+
+
+class CommitteeOut(Schema):
+    id: int
+    village: str
+    term: int
+    term_end: dt.date
+    seats: int
+    status: str
+
+    @staticmethod
+    def resolve_village(obj):
+        return obj.village_id
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    chair: bool
+    votes: int | None
+
+
+class VoucherOut(Schema):
+    id: int
+    village: str
+    number: str
+    spent_on: dt.date
+    payee: str
+    amount: Decimal
+    purpose: str
+    category: str
+    status: str
+    review_reason: str
+    reviewed_by: str | None
+    reviewed_at: dt.datetime | None
+    booked_at: dt.datetime | None
+    corrects: int | None
+
+    @staticmethod
+    def resolve_village(obj):
+        return obj.village_id
+
+    @staticmethod
+    def resolve_reviewed_by(obj):
+        return obj.reviewed_by.username if obj.reviewed_by_id else None
+
+    @staticmethod
+    def resolve_corrects(obj):
+        return obj.corrects_id
+
+
+class VoucherIn(Schema):
+    village: str
+    spent_on: dt.date
+    payee: str
+    amount: str  # text, so 3 decimals or a negative amount get the rule's Chinese message
+    purpose: str
+    category: str = ""
+    number: str = ""
+    corrects: int | None = None
+
+
+class ReviewIn(Schema):
+    decision: str  # approve | question | dispute
+    reason: str = ""
+
+
+class OpennessOut(Schema):
+    id: int
+    village: str
+    category: str
+    title: str
+    status: str
+    period: str
+
+    @staticmethod
+    def resolve_village(obj):
+        return obj.village_id
+
+
+class PublicItem(Schema):
+    id: int
+    category: str
+    category_label: str
+    title: str
+    body: str
+    period: str
+    published_on: str | None
+
+
+class PublicOut(Schema):
+    village: str
+    code: str
+    items: list[PublicItem]
+
+
+def _viewer(request):
+    if not request.auth.can(Cap.VIEW_VILLAGE_AFFAIRS):
+        raise HttpError(403, "您的角色无权查看村务监督。")
+    return request.auth
+
+
+def _call(fn, **kw):
+    try:
+        return fn(**kw)
+    except ValidationError as exc:
+        raise HttpError(422, "；".join(exc.messages)) from exc
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+
+
+@router.get("/village/committees", response=list[CommitteeOut], url_name="village_api_committees")
+def committee_list(request, village: str = "", limit: int = 100, offset: int = 0):
+    qs = selectors.committees(_viewer(request))
+    if village:
+        qs = qs.filter(village_id=village)
+    return list(qs[offset : offset + max(1, min(limit, 500))])
+
+
+@router.get(
+    "/village/committees/{committee_id}/members", response=list[MemberOut], url_name="village_api_members"
+)
+def member_list(request, committee_id: int):
+    committee = selectors.committee(_viewer(request), committee_id)
+    return list(committee.candidates.filter(elected=True).order_by("-chair", "-votes"))
+
+
+@router.get("/village/vouchers", response=list[VoucherOut], url_name="village_api_vouchers")
+def voucher_list(request, village: str = "", status: str = "", limit: int = 100, offset: int = 0):
+    qs = selectors.vouchers(_viewer(request), status=status)
+    if village:
+        qs = qs.filter(village_id=village)
+    return list(qs[offset : offset + max(1, min(limit, 500))])
+
+
+@router.get("/village/vouchers/{voucher_id}", response=VoucherOut, url_name="village_api_voucher")
+def voucher_read(request, voucher_id: int):
+    return selectors.voucher(_viewer(request), voucher_id)
+
+
+@router.post("/village/vouchers", response={201: VoucherOut}, url_name="village_api_voucher_create")
+def voucher_create(request, payload: VoucherIn):
+    user = _viewer(request)
+    if not user.can(Cap.SUBMIT_VOUCHERS):
+        raise HttpError(403, "您的角色无权录入凭证。")
+    village = selectors.village(user, payload.village)
+    corrects = selectors.voucher(user, payload.corrects) if payload.corrects else None
+    v = _call(
+        services.voucher_create,
+        actor=user,
+        village=village,
+        spent_on=payload.spent_on,
+        payee=payload.payee,
+        amount=payload.amount,
+        purpose=payload.purpose,
+        category=payload.category,
+        number=payload.number,
+        corrects=corrects,
+    )
+    return Status(201, v)
+
+
+@router.post(
+    "/village/vouchers/{voucher_id}/review", response=VoucherOut, url_name="village_api_voucher_review"
+)
+def voucher_review(request, voucher_id: int, payload: ReviewIn):
+    user = _viewer(request)
+    if not user.can(Cap.REVIEW_VOUCHERS):
+        raise HttpError(403, "只有村务监督委员会成员可以复核凭证。")
+    voucher = selectors.voucher(user, voucher_id)
+    return _call(
+        services.voucher_review, actor=user, voucher=voucher, decision=payload.decision, reason=payload.reason
+    )
+
+
+@router.post("/village/vouchers/{voucher_id}/book", response=VoucherOut, url_name="village_api_voucher_book")
+def voucher_book(request, voucher_id: int):
+    user = _viewer(request)
+    if not user.can(Cap.BOOK_VOUCHERS):
+        raise HttpError(403, "只有乡镇“三资”委托代理服务中心可以入账。")
+    voucher = selectors.voucher(user, voucher_id)
+    return _call(services.voucher_book, actor=user, voucher=voucher)
+
+
+@router.get("/village/openness", response=list[OpennessOut], url_name="village_api_openness")
+def openness_list(request, village: str = "", limit: int = 100, offset: int = 0):
+    qs = selectors.openness(_viewer(request))
+    if village:
+        qs = qs.filter(village_id=village)
+    return list(qs[offset : offset + max(1, min(limit, 500))])
+
+
+@router.get("/village/public/{code}", response=PublicOut, auth=None, url_name="village_api_public")
+def public(request, code: str):
+    village = selectors.public_region(code)
+    return {"village": village.name, "code": village.code, "items": selectors.public_items(village)}

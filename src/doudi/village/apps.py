@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VillageConfig(AppConfig):
+    name = "doudi.village"
+    label = "village"
+    verbose_name = _("Village supervision")
+
+    def ready(self):
+        from doudi.core.demo import register_step
+        from doudi.core.navigation import NavItem, register
+        from doudi.core.roles import Cap
+
+        from .demo import village_demo_step
+
+        register_step(village_demo_step, order=75)
+
+        register(NavItem(_("Village supervision"), "village_home", Cap.VIEW_VILLAGE_AFFAIRS, order=60))

@@ -1,0 +1,72 @@
+"""Village supervision in the browser, on a phone: a committee member reviews the month's
+vouchers (stamps two, questions one); the township agency books the stamped ones and is refused
+the rest; a published openness item appears on the public page, which needs no login."""
+
+import shutil
+
+import pytest
+
+from doudi.village import services as svc
+from doudi.village.models import Voucher
+
+from ..conftest import PASSWORD  # noqa: TID252
+from ..village.conftest import build_vw  # noqa: TID252
+from .conftest import log_in  # noqa: TID252
+
+pytestmark = pytest.mark.browser
+
+V1 = "990121100001"
+
+
+def test_member_reviews_agency_books_public_page_shows(phone, live_world, screenshot):
+    vw = build_vw(live_world)
+    third = svc.voucher_create(
+        actor=vw.u.keeper1,
+        village=live_world.v1,
+        spent_on=vw.today,
+        payee="供电所",
+        amount="215.30",
+        purpose="村部电费",
+    )
+    log_in(phone, "member1", PASSWORD)
+    phone.goto(f"/village/{V1}/vouchers/?status=pending")
+    phone.wait_for_selector("#voucher-list")
+    shot = screenshot(phone, "village-01-review")
+    shutil.copy(shot, "/tmp/village-01-review.png")
+    # stamp the first pending voucher, question the other
+    phone.click(f"[data-voucher='{vw.pending1.pk}'] button[value=approve]")
+    phone.wait_for_selector(".messages")
+    assert "已复核" in phone.inner_text(".messages")
+    phone.fill(f"[data-voucher='{third.pk}'] input[name=reason]", "电费单据缺少月份")
+    phone.click(f"[data-voucher='{third.pk}'] button[value=question]")
+    phone.wait_for_selector(".messages")
+    assert Voucher.objects.get(pk=vw.pending1.pk).status == "stamped"
+    assert Voucher.objects.get(pk=third.pk).status == "questioned"
+    assert not phone.query_selector(f"[data-voucher='{vw.pending1.pk}'] .book-form")  # a member has no 入账
+    # publish the submitted openness item
+    phone.goto(f"/village/{V1}/")
+    shutil.copy(screenshot(phone, "village-00-detail"), "/tmp/village-00-detail.png")
+    phone.click(f"[data-item='{vw.item1.pk}'] button[value='1']")
+    phone.wait_for_selector(".messages")
+    phone.context.clear_cookies()
+
+    log_in(phone, "agency1", PASSWORD)
+    phone.goto(f"/village/{V1}/vouchers/")
+    phone.wait_for_selector("#voucher-list")
+    phone.click(f"[data-voucher='{vw.stamped1.pk}'] .book-form button")
+    phone.wait_for_selector(".messages")
+    assert "已入账" in phone.inner_text(".messages")
+    phone.click(f"[data-voucher='{third.pk}'] .book-form button")
+    phone.wait_for_selector(".messages")
+    assert "未经村务监督委员会复核盖章" in phone.inner_text(".messages")
+    shot = screenshot(phone, "village-02-agency")
+    shutil.copy(shot, "/tmp/village-02-agency.png")
+    assert Voucher.objects.get(pk=vw.stamped1.pk).booked_at is not None
+    assert Voucher.objects.get(pk=third.pk).booked_at is None
+    phone.context.clear_cookies()
+
+    phone.goto(f"/village/public/{V1}/")
+    phone.wait_for_selector("#public-items")
+    assert "1月财务收支" in phone.inner_text("#public-items")
+    shot = screenshot(phone, "village-03-public")
+    shutil.copy(shot, "/tmp/village-03-public.png")

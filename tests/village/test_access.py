@@ -1,0 +1,330 @@
+"""Access matrix of village supervision: every route, anonymous users, cross-township and
+cross-village 404s, and the separation of duties (the agency cannot stamp, a member cannot book,
+a bookkeeper cannot review)."""
+
+import pytest
+
+from doudi.village.models import Candidate, Committee, Inquiry, Official, OpennessItem, Voucher
+
+V2 = "990121101201"  # town2's 西河村
+V1 = "990121100001"  # town1's 青石社区
+
+# "who": the town1 account with the route's capability, which must get 404 for town2's record.
+ROUTES = {
+    "village_home": {"url": lambda w: "/village/", "methods": ["get"]},
+    "village_overview_list": {"url": lambda w: "/village/list/vouchers/", "methods": ["get"]},
+    "village_public": {"url": lambda w: f"/village/public/{V2}/", "methods": ["get"], "public": True},
+    "village_detail": {
+        "url": lambda w: f"/village/{V2}/",
+        "methods": ["get"],
+        "object": True,
+        "who": "party1",
+    },
+    "village_official_add": {
+        "url": lambda w: f"/village/{V2}/officials/",
+        "methods": ["post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_relative_add": {
+        "url": lambda w: f"/village/officials/{w.official2.pk}/relatives/",
+        "methods": ["post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_committee_create": {
+        "url": lambda w: f"/village/{V2}/committees/",
+        "methods": ["post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_committee": {
+        "url": lambda w: f"/village/committees/{w.committee2.pk}/",
+        "methods": ["get"],
+        "object": True,
+        "who": "party1",
+    },
+    "village_candidate_add": {
+        "url": lambda w: f"/village/committees/{w.committee2.pk}/candidates/",
+        "methods": ["post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_candidate_review": {
+        "url": lambda w: f"/village/candidates/{w.candidate2.pk}/review/",
+        "methods": ["post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_election": {
+        "url": lambda w: f"/village/committees/{w.committee2.pk}/election/",
+        "methods": ["get", "post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_filing": {
+        "url": lambda w: f"/village/committees/{w.committee2.pk}/filing/",
+        "methods": ["get"],
+        "object": True,
+        "who": "party1",
+    },
+    "village_committee_action": {
+        "url": lambda w: f"/village/committees/{w.committee2.pk}/approve/",
+        "methods": ["post"],
+        "object": True,
+        "who": "party1",
+    },
+    "village_vouchers": {
+        "url": lambda w: f"/village/{V2}/vouchers/",
+        "methods": ["get", "post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_voucher_import": {
+        "url": lambda w: f"/village/{V2}/vouchers/import/",
+        "methods": ["get", "post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_voucher_template": {
+        "url": lambda w: f"/village/{V2}/vouchers/template/",
+        "methods": ["get"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_voucher_review": {
+        "url": lambda w: f"/village/vouchers/{w.pending2.pk}/review/",
+        "methods": ["post"],
+        "object": True,
+        "who": "member1",
+    },
+    "village_voucher_decision": {
+        "url": lambda w: f"/village/vouchers/{w.pending2.pk}/decision/",
+        "methods": ["post"],
+        "object": True,
+        "who": "member1",
+    },
+    "village_voucher_book": {
+        "url": lambda w: f"/village/vouchers/{w.stamped2.pk}/book/",
+        "methods": ["post"],
+        "object": True,
+        "who": "agency1",
+    },
+    "village_inquiry_answer": {
+        "url": lambda w: f"/village/inquiries/{w.inquiry2.pk}/answer/",
+        "methods": ["post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_openness_submit": {
+        "url": lambda w: f"/village/{V2}/openness/",
+        "methods": ["post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_openness_review": {
+        "url": lambda w: f"/village/openness/{w.item2.pk}/review/",
+        "methods": ["post"],
+        "object": True,
+        "who": "member1",
+    },
+    "village_poster": {
+        "url": lambda w: f"/village/{V2}/poster/",
+        "methods": ["get"],
+        "object": True,
+        "who": "party1",
+    },
+    "api:village_api_committees": {
+        "url": lambda w: "/api/v1/village/committees",
+        "methods": ["get"],
+        "api": True,
+    },
+    "api:village_api_members": {
+        "url": lambda w: f"/api/v1/village/committees/{w.committee2.pk}/members",
+        "methods": ["get"],
+        "api": True,
+        "object": True,
+        "who": "party1",
+    },
+    "api:village_api_vouchers": {
+        "url": lambda w: "/api/v1/village/vouchers",
+        "methods": ["get"],
+        "api": True,
+    },
+    "api:village_api_voucher_create": {
+        "url": lambda w: "/api/v1/village/vouchers",
+        "methods": ["post"],
+        "api": True,
+    },
+    "api:village_api_voucher": {
+        "url": lambda w: f"/api/v1/village/vouchers/{w.pending2.pk}",
+        "methods": ["get"],
+        "api": True,
+        "object": True,
+        "who": "party1",
+    },
+    "api:village_api_voucher_review": {
+        "url": lambda w: f"/api/v1/village/vouchers/{w.pending2.pk}/review",
+        "methods": ["post"],
+        "api": True,
+        "object": True,
+        "who": "member1",
+    },
+    "api:village_api_voucher_book": {
+        "url": lambda w: f"/api/v1/village/vouchers/{w.stamped2.pk}/book",
+        "methods": ["post"],
+        "api": True,
+        "object": True,
+        "who": "agency1",
+    },
+    "api:village_api_openness": {
+        "url": lambda w: "/api/v1/village/openness",
+        "methods": ["get"],
+        "api": True,
+    },
+    "api:village_api_public": {
+        "url": lambda w: f"/api/v1/village/public/{V2}",
+        "methods": ["get"],
+        "api": True,
+        "public": True,
+    },
+}
+
+DATA = {
+    "decision": "approve",
+    "reason": "x",
+    "answer": "已答复",
+    "name": "某某",
+    "office": "party_branch",
+    "relation": "spouse",
+    "term": "2030",
+    "term_end": "2035-01-01",
+    "seats": "3",
+    "id_number": "",
+    "nomination": "self",
+    "category": "finance",
+    "title": "x",
+    "body": "x",
+    "spent_on": "2026-01-01",
+    "payee": "x",
+    "amount": "1.00",
+    "purpose": "x",
+    "approved": "1",
+    "publish": "1",
+    "present": "20",
+    "representatives_total": "30",
+    "held_on": "2026-01-01",
+    "action": "save",
+}
+
+
+def _call(client, method, url, data=None):
+    if url.startswith("/api/"):
+        if method == "post":
+            return client.post(url, data=data or {}, content_type="application/json")
+        return client.get(url)
+    return client.post(url, data or {}) if method == "post" else client.get(url)
+
+
+def _state():
+    return (
+        list(Voucher.objects.order_by("pk").values_list("status", "booked_at")),
+        Official.objects.count(),
+        Committee.objects.count(),
+        list(Candidate.objects.values_list("status", flat=True)),
+        list(OpennessItem.objects.values_list("status", flat=True)),
+        list(Inquiry.objects.values_list("answer", flat=True)),
+    )
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, r in ROUTES.items() if not r.get("api") and not r.get("public"))
+)
+def test_anonymous_users_are_sent_to_login(client, vw, name):
+    for method in ROUTES[name]["methods"]:
+        r = _call(client, method, ROUTES[name]["url"](vw), DATA)
+        assert r.status_code == 302 and r["Location"].startswith("/login/"), (name, method)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("api") and not r.get("public")))
+def test_anonymous_api_calls_get_401(client, vw, name):
+    for method in ROUTES[name]["methods"]:
+        assert _call(client, method, ROUTES[name]["url"](vw), DATA).status_code == 401
+
+
+def test_anonymous_users_see_only_the_public_page(client, vw):
+    assert client.get(f"/village/public/{V2}/").status_code == 200
+    assert client.get(f"/api/v1/village/public/{V2}").status_code == 200
+    assert client.get(f"/village/{V2}/").status_code == 302
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
+def test_town1_gets_404_for_town2_records(login, vw, name):
+    before = _state()
+    client = login(getattr(vw.u, ROUTES[name]["who"]))
+    for method in ROUTES[name]["methods"]:
+        r = _call(client, method, ROUTES[name]["url"](vw), DATA)
+        assert r.status_code == 404, (name, method, r.status_code)
+    assert _state() == before
+
+
+def test_a_member_of_village_a_cannot_see_village_b(login, vw):
+    client = login(vw.u.member1b)  # 东山村, the same township as 青石社区
+    assert client.get(f"/village/{V1}/").status_code == 404
+    assert client.get(f"/village/{V1}/vouchers/").status_code == 404
+    assert (
+        client.post(f"/village/vouchers/{vw.pending1.pk}/review/", {"decision": "approve"}).status_code == 404
+    )
+    assert client.get(f"/api/v1/village/vouchers/{vw.pending1.pk}").status_code == 404
+    assert vw.pending1.pk not in {v["id"] for v in client.get("/api/v1/village/vouchers").json()}
+    assert Voucher.objects.get(pk=vw.pending1.pk).status == "pending"
+
+
+def test_forged_ids_are_404(login, vw):
+    client = login(vw.u.agency1)
+    for url in ("/village/vouchers/999999/book/", "/village/vouchers/abc/book/"):
+        assert client.post(url).status_code == 404
+    assert client.post("/api/v1/village/vouchers/999999/book").status_code == 404
+
+
+def test_the_agency_cannot_stamp(login, vw):
+    client = login(vw.u.agency1)
+    assert (
+        client.post(f"/village/vouchers/{vw.pending1.pk}/review/", {"decision": "approve"}).status_code == 403
+    )
+    r = client.post(
+        f"/api/v1/village/vouchers/{vw.pending1.pk}/review",
+        {"decision": "approve"},
+        content_type="application/json",
+    )
+    assert r.status_code == 403
+    assert Voucher.objects.get(pk=vw.pending1.pk).status == "pending"
+
+
+def test_a_member_cannot_book(login, vw):
+    client = login(vw.u.member1)
+    assert client.post(f"/village/vouchers/{vw.stamped1.pk}/book/").status_code == 403
+    assert client.post(f"/api/v1/village/vouchers/{vw.stamped1.pk}/book").status_code == 403
+    assert Voucher.objects.get(pk=vw.stamped1.pk).booked_at is None
+
+
+def test_a_bookkeeper_cannot_review_and_a_member_cannot_enter(login, vw):
+    keeper = login(vw.u.keeper1)
+    assert (
+        keeper.post(f"/village/vouchers/{vw.pending1.pk}/review/", {"decision": "approve"}).status_code == 403
+    )
+    member = login(vw.u.member1)
+    assert member.post(f"/village/{V1}/vouchers/", DATA).status_code == 403
+    assert (
+        member.post(
+            "/api/v1/village/vouchers", {"village": V1, **DATA}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+
+
+def test_township_and_county_see_their_villages(login, vw):
+    assert login(vw.u.party2).get(f"/village/{V2}/").status_code == 200
+    assert login(vw.u.discipline).get(f"/village/{V2}/").status_code == 200
+    assert login(vw.world.users.county).get(f"/village/{V1}/").status_code == 200
+    assert login(vw.u.party1).get(f"/village/{V2}/").status_code == 404
