@@ -19,6 +19,10 @@ class Role(models.TextChoices):
     PROVIDER_STAFF = "provider_staff", _("Service-provider staff")
     LEADER = "leader", _("Read-only leader")
     COUNTY_ADMIN = "county_admin", _("County administrator")
+    # Integrity (issue 12): the 受理 of reports, and a unit's finance officer who fills its
+    # self-inspection form in a special-governance campaign.
+    REPORT_HANDLER = "report_handler", _("Report handler")
+    UNIT_FINANCE = "unit_finance", _("Unit finance officer")
 
 
 class Cap(StrEnum):
@@ -46,6 +50,12 @@ class Cap(StrEnum):
     # Organisation units (单位, issue 12): campaigns and pilot plans concern them.
     VIEW_UNITS = "view_units"
     MANAGE_UNITS = "manage_units"  # create, edit, move units, their yearly figures, Excel import
+    # Integrity (issue 12).
+    RECEIVE_REPORTS = "receive_reports"  # 受理: read, register, assign, supervise and answer reports
+    DECRYPT_REPORTER = "decrypt_reporter"  # read a reporter's name and contact (audited, with a reason)
+    HANDLE_REPORTS = "handle_reports"  # the handling unit's work on a report assigned to it: notes
+    RUN_CAMPAIGNS = "run_campaigns"  # special-governance campaigns: scope, selection, findings
+    FILL_SELF_INSPECTION = "fill_self_inspection"  # a unit's 自查自纠情况报告表
 
 
 _READ = {Cap.VIEW_REGIONS, Cap.VIEW_PERSONS}
@@ -91,7 +101,13 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
         _READ | {Cap.EXPORT_PERSONS, Cap.START_GUARDIAN_REPLACEMENT, Cap.REVIEW_RECTIFICATION, Cap.VIEW_UNITS}
     ),
     # 纪检 oversee units (小金库 special governance, issue 12), so they see them.
-    Role.DISCIPLINE: frozenset(_READ | {Cap.VIEW_AUDIT, Cap.VIEW_UNITS}),
+    Role.DISCIPLINE: frozenset(_READ | {Cap.VIEW_AUDIT, Cap.VIEW_UNITS, Cap.RUN_CAMPAIGNS, Cap.HANDLE_REPORTS}),
+    # The 受理 of reports: no persons, no audit; the only role that may decrypt a reporter.
+    Role.REPORT_HANDLER: frozenset(
+        {Cap.VIEW_REGIONS, Cap.VIEW_UNITS, Cap.RECEIVE_REPORTS, Cap.DECRYPT_REPORTER, Cap.HANDLE_REPORTS}
+    ),
+    # Bound to a unit: fills that unit's (and its branches') self-inspection forms, nothing else.
+    Role.UNIT_FINANCE: frozenset({Cap.VIEW_REGIONS, Cap.FILL_SELF_INSPECTION}),
     # A provider's staff see only the persons of their provider's contracts (care selectors).
     Role.PROVIDER_STAFF: frozenset({Cap.VIEW_REGIONS, Cap.RECORD_DELIVERY}),
     Role.LEADER: frozenset(_READ | {Cap.VIEW_UNITS}),
@@ -118,6 +134,8 @@ ROLE_LEVELS: dict[str, set[int]] = {
     Role.PROVIDER_STAFF: {regions.COUNTY, regions.TOWNSHIP, regions.VILLAGE},
     Role.LEADER: {regions.PROVINCE, regions.CITY, regions.COUNTY, regions.TOWNSHIP},
     Role.COUNTY_ADMIN: {regions.PROVINCE, regions.CITY, regions.COUNTY},
+    Role.REPORT_HANDLER: {regions.PROVINCE, regions.CITY, regions.COUNTY, regions.TOWNSHIP},
+    Role.UNIT_FINANCE: {regions.PROVINCE, regions.CITY, regions.COUNTY, regions.TOWNSHIP},
 }
 
 
