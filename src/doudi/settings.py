@@ -193,7 +193,9 @@ if not DOUDI_REPORT_KEY:
         import base64
         import secrets as _secrets
 
-        _report_key_file.write_text(base64.urlsafe_b64encode(_secrets.token_bytes(32)).decode(), encoding="utf-8")
+        _report_key_file.write_text(
+            base64.urlsafe_b64encode(_secrets.token_bytes(32)).decode(), encoding="utf-8"
+        )
         _report_key_file.chmod(0o600)
     DOUDI_REPORT_KEY = _report_key_file.read_text(encoding="utf-8").strip()
 # The salt of the receipts' scrypt hash: set it once and never change it (old receipts stop matching).

@@ -30,7 +30,7 @@ def make_user(username, region, roles):
 
 def phases(today=None):
     today = today or timezone.localdate()
-    out, day = {}, today - dt.timedelta(days=40)
+    out, day = {}, today - dt.timedelta(days=35)
     for phase, _label in Campaign.Phase.choices:
         out[phase] = (day, day + dt.timedelta(days=9))
         day += dt.timedelta(days=10)
@@ -56,15 +56,24 @@ def build(world):
     u.company = unit_create(
         actor=county_officer, name="安和县城投集团", kind="state_company", region=world.county, parent=u.czj
     )
-    u.b1 = unit_create(actor=county_officer, name="城投青石分公司", kind="branch", region=world.t1, parent=u.company)
-    u.b2 = unit_create(actor=county_officer, name="城投柳河分公司", kind="branch", region=world.t2, parent=u.company)
+    u.b1 = unit_create(
+        actor=county_officer, name="城投青石分公司", kind="branch", region=world.t1, parent=u.company
+    )
+    u.b2 = unit_create(
+        actor=county_officer, name="城投柳河分公司", kind="branch", region=world.t2, parent=u.company
+    )
     for unit, assets, revenue, branches in (
         (u.company, "1000000", "500000", 2),
         (u.b1, "60000", "30000", 3),
         (u.b2, "50000", "10000", 0),
     ):
         unit_figures_set(
-            actor=county_officer, unit=unit, year=YEAR, total_assets=assets, main_revenue=revenue, branches=branches
+            actor=county_officer,
+            unit=unit,
+            year=YEAR,
+            total_assets=assets,
+            main_revenue=revenue,
+            branches=branches,
         )
 
     def user(name, region, roles, unit=None):
@@ -82,9 +91,16 @@ def build(world):
     u.conflicted = user("handler_company", world.county, [Role.REPORT_HANDLER, Role.DISCIPLINE], u.company)
     u.unit1 = user("unit1", world.t1, [Role.UNIT_FINANCE], u.b1)
     u.unit2 = user("unit2", world.t2, [Role.UNIT_FINANCE], u.b2)
-    u.r1, u.receipt1 = services.report_file(category="slush_fund", region=None, unit=u.b1, text="青石分公司账外收取手续费。")
+    u.r1, u.receipt1 = services.report_file(
+        category="slush_fund", region=None, unit=u.b1, text="青石分公司账外收取手续费。"
+    )
     u.r2, u.receipt2 = services.report_file(
-        category="slush_fund", region=None, unit=u.b2, text="柳河分公司虚列费用。", name="王某", contact="13900001111"
+        category="slush_fund",
+        region=None,
+        unit=u.b2,
+        text="柳河分公司虚列费用。",
+        name="王某",
+        contact="13900001111",
     )
     u.campaign = services.campaign_create(
         actor=u.runner, title="2026年“小金库”专项治理", parent_unit=u.company, year=YEAR, phases=phases()

@@ -17,7 +17,6 @@ from doudi.integrity import attachments, crypto, services, throttle
 from doudi.integrity.models import Attachment, Report
 
 
-
 def test_receipt_is_16_digits_in_groups_of_four_and_only_a_slow_hash_is_stored(iw):
     parts = iw.receipt1.split(" ")
     assert len(parts) == 4 and all(len(p) == 4 and p.isdigit() for p in parts)
@@ -35,7 +34,13 @@ def test_filing_page_works_without_login_and_shows_the_receipt_once(client, iw):
     assert page.status_code == 200 and "report-form" in page.content.decode()
     r = client.post(
         "/integrity/report/",
-        {"category": "village_affairs", "village": iw.world.v2.code, "text": "村集体资金被挪用。", "name": "", "contact": ""},
+        {
+            "category": "village_affairs",
+            "village": iw.world.v2.code,
+            "text": "村集体资金被挪用。",
+            "name": "",
+            "contact": "",
+        },
     )
     assert r.status_code == 200
     body = r.content.decode()
@@ -84,8 +89,14 @@ def test_wrong_receipts_are_throttled_per_client_and_logged(client, iw):
     r = client.post("/integrity/report/follow/", {"receipt": iw.receipt1})
     body = r.content.decode()
     assert r.status_code == 404 and 'id="not-found"' in body and "15" in body
-    assert AuditEntry.objects.filter(object_type="integrity.receipt", extra__event="receipt_wrong").count() == throttle.PER_CLIENT
-    assert AuditEntry.objects.filter(object_type="integrity.receipt", extra__event="receipt_throttled").count() == 1
+    assert (
+        AuditEntry.objects.filter(object_type="integrity.receipt", extra__event="receipt_wrong").count()
+        == throttle.PER_CLIENT
+    )
+    assert (
+        AuditEntry.objects.filter(object_type="integrity.receipt", extra__event="receipt_throttled").count()
+        == 1
+    )
     # Another client is not blocked by this one.
     other = client.post("/integrity/report/follow/", {"receipt": iw.receipt1}, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
@@ -94,19 +105,30 @@ def test_wrong_receipts_are_throttled_per_client_and_logged(client, iw):
 def test_wrong_receipts_are_throttled_globally(client, iw, monkeypatch):
     monkeypatch.setattr(throttle, "GLOBAL", 3)
     for i in range(3):
-        client.post("/integrity/report/follow/", {"receipt": f"0000 0000 0000 000{i}"}, REMOTE_ADDR=f"10.0.1.{i}")
+        client.post(
+            "/integrity/report/follow/", {"receipt": f"0000 0000 0000 000{i}"}, REMOTE_ADDR=f"10.0.1.{i}"
+        )
     r = client.post("/integrity/report/follow/", {"receipt": iw.receipt1}, REMOTE_ADDR="10.0.2.1")
     assert r.status_code == 404
 
 
 def test_the_api_follows_with_the_receipt_and_throttles(client, iw):
-    r = client.post("/api/v1/integrity/reports/follow", {"receipt": iw.receipt2}, content_type="application/json")
+    r = client.post(
+        "/api/v1/integrity/reports/follow", {"receipt": iw.receipt2}, content_type="application/json"
+    )
     assert r.status_code == 200 and r.json()["status"] == "received"
     for _ in range(throttle.PER_CLIENT):
-        assert client.post(
-            "/api/v1/integrity/reports/follow", {"receipt": "1111 1111 1111 1111"}, content_type="application/json"
-        ).status_code == 404
-    r = client.post("/api/v1/integrity/reports/follow", {"receipt": iw.receipt2}, content_type="application/json")
+        assert (
+            client.post(
+                "/api/v1/integrity/reports/follow",
+                {"receipt": "1111 1111 1111 1111"},
+                content_type="application/json",
+            ).status_code
+            == 404
+        )
+    r = client.post(
+        "/api/v1/integrity/reports/follow", {"receipt": iw.receipt2}, content_type="application/json"
+    )
     assert r.status_code == 404
 
 
@@ -118,7 +140,9 @@ def test_api_files_a_report(client, iw):
     )
     assert r.status_code == 201 and len(r.json()["receipt"]) == 19
     r = client.post(
-        "/api/v1/integrity/reports/file", {"category": "other", "text": "测试"}, content_type="application/json"
+        "/api/v1/integrity/reports/file",
+        {"category": "other", "text": "测试"},
+        content_type="application/json",
     )
     assert r.status_code == 422 and "请选择" in r.json()["detail"]
 
@@ -132,7 +156,9 @@ def test_the_contact_is_encrypted_in_the_database(iw):
         assert db is None
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM integrity_report WHERE id = %s", [iw.r2.pk])
-        row = " ".join(str(bytes(v)) if isinstance(v, bytes | memoryview) else str(v) for v in cursor.fetchone())
+        row = " ".join(
+            str(bytes(v)) if isinstance(v, bytes | memoryview) else str(v) for v in cursor.fetchone()
+        )
     assert "13900001111" not in row and "王某" not in row
     assert crypto.decrypt_identity(raw) == {"name": "王某", "contact": "13900001111"}
 
@@ -140,7 +166,10 @@ def test_the_contact_is_encrypted_in_the_database(iw):
 def test_only_the_handler_role_decrypts_with_a_reason_and_it_is_audited(login, iw):
     client = login(iw.handler)
     r = client.post(f"/integrity/reports/{iw.r2.pk}/identity/", {"reason": ""})
-    assert r.status_code == 302 and not AuditEntry.objects.filter(action="view", object_type="integrity.report").exists()
+    assert (
+        r.status_code == 302
+        and not AuditEntry.objects.filter(action="view", object_type="integrity.report").exists()
+    )
     r = client.post(f"/integrity/reports/{iw.r2.pk}/identity/", {"reason": "核实情况需要联系举报人"})
     assert "13900001111" in r.content.decode()
     entry = AuditEntry.objects.get(action="view", object_type="integrity.report")
@@ -150,7 +179,10 @@ def test_only_the_handler_role_decrypts_with_a_reason_and_it_is_audited(login, i
 
     iw.handler_t2.roles = [Role.DISCIPLINE]
     iw.handler_t2.save()
-    assert login(iw.handler_t2).post(f"/integrity/reports/{iw.r2.pk}/identity/", {"reason": "x"}).status_code == 403
+    assert (
+        login(iw.handler_t2).post(f"/integrity/reports/{iw.r2.pk}/identity/", {"reason": "x"}).status_code
+        == 403
+    )
 
 
 def test_the_audit_never_holds_identity_or_receipt_hash(iw):
@@ -183,13 +215,23 @@ def test_oversized_and_wrong_type_files_are_refused_and_nothing_is_saved(client,
     before = Report.objects.count()
     r = client.post(
         "/integrity/report/",
-        {"category": "other", "unit": iw.b1.pk, "text": "x", "files": SimpleUploadedFile("a.exe", b"MZ\x90\x00", "application/octet-stream")},
+        {
+            "category": "other",
+            "unit": iw.b1.pk,
+            "text": "x",
+            "files": SimpleUploadedFile("a.exe", b"MZ\x90\x00", "application/octet-stream"),
+        },
     )
     assert "类型不支持" in r.content.decode()
     monkeypatch.setattr(attachments, "MAX_BYTES", 100)
     r = client.post(
         "/integrity/report/",
-        {"category": "other", "unit": iw.b1.pk, "text": "x", "files": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 200, "application/pdf")},
+        {
+            "category": "other",
+            "unit": iw.b1.pk,
+            "text": "x",
+            "files": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 200, "application/pdf"),
+        },
     )
     assert "超过 10 MB" in r.content.decode()
     assert Report.objects.count() == before and not Attachment.objects.exists()
@@ -212,7 +254,9 @@ def test_the_reported_units_staff_never_see_the_report(login, iw):
     with pytest.raises(Exception, match="回避"):
         services.report_assign(actor=iw.handler, report=iw.r1, handling_unit=iw.czj, handler=iw.handler_t1)
     with pytest.raises(Exception, match="回避"):
-        services.report_assign(actor=iw.handler, report=iw.r1, handling_unit=iw.company, handler=iw.handler_t1)
+        services.report_assign(
+            actor=iw.handler, report=iw.r1, handling_unit=iw.company, handler=iw.handler_t1
+        )
 
 
 def test_supervised_handling_register_assign_extend_answer(iw):
@@ -228,7 +272,9 @@ def test_supervised_handling_register_assign_extend_answer(iw):
     assert iw.r2.deadline == add_working_days(add_working_days(today, 30), 30)
     with pytest.raises(Exception, match="一次"):
         services.report_extend(actor=iw.handler, report=iw.r2, reason="再延")
-    services.report_answer(actor=iw.handler, report=iw.r2, outcome="partly", reply="经查部分属实，已责令整改。")
+    services.report_answer(
+        actor=iw.handler, report=iw.r2, outcome="partly", reply="经查部分属实，已责令整改。"
+    )
     assert iw.r2.status == "answered" and iw.r2.answered_on_time is True
 
 
@@ -274,6 +320,10 @@ def test_a_substantiated_report_opens_a_rectification_task(iw):
     services.report_assign(actor=iw.handler, report=iw.r2, handling_unit=iw.jw, handler=iw.handler_t2)
     services.report_answer(actor=iw.handler, report=iw.r2, outcome="true", reply="属实")
     task = services.report_rectify(
-        actor=iw.handler, report=iw.r2, owner=iw.handler_t2, deadline=timezone.localdate() + dt.timedelta(days=20), title=""
+        actor=iw.handler,
+        report=iw.r2,
+        owner=iw.handler_t2,
+        deadline=timezone.localdate() + dt.timedelta(days=20),
+        title="",
     )
     assert RectificationTask.objects.get(pk=task.pk).source_kind == "report"

@@ -101,7 +101,9 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
         _READ | {Cap.EXPORT_PERSONS, Cap.START_GUARDIAN_REPLACEMENT, Cap.REVIEW_RECTIFICATION, Cap.VIEW_UNITS}
     ),
     # 纪检 oversee units (小金库 special governance, issue 12), so they see them.
-    Role.DISCIPLINE: frozenset(_READ | {Cap.VIEW_AUDIT, Cap.VIEW_UNITS, Cap.RUN_CAMPAIGNS, Cap.HANDLE_REPORTS}),
+    Role.DISCIPLINE: frozenset(
+        _READ | {Cap.VIEW_AUDIT, Cap.VIEW_UNITS, Cap.RUN_CAMPAIGNS, Cap.HANDLE_REPORTS}
+    ),
     # The 受理 of reports: no persons, no audit; the only role that may decrypt a reporter.
     Role.REPORT_HANDLER: frozenset(
         {Cap.VIEW_REGIONS, Cap.VIEW_UNITS, Cap.RECEIVE_REPORTS, Cap.DECRYPT_REPORTER, Cap.HANDLE_REPORTS}

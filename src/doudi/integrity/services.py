@@ -165,14 +165,22 @@ def report_by_receipt(receipt: str, *, client: str) -> tuple[Report | None, bool
     """The report of a receipt, or None; the second value says the client is throttled (then the
     receipt is not even checked). Wrong receipts and throttled tries are written to the audit."""
     if throttle.blocked(client):
-        audit.record(None, "other", object_type="integrity.receipt", extra={"event": "receipt_throttled", "client": client})
+        audit.record(
+            None,
+            "other",
+            object_type="integrity.receipt",
+            extra={"event": "receipt_throttled", "client": client},
+        )
         return None, True
     digits = crypto.normalise_receipt(receipt)
     report = Report.objects.filter(receipt_hash=crypto.receipt_hash(digits)).first() if digits else None
     if report is None:
         count = throttle.failed(client)
         audit.record(
-            None, "other", object_type="integrity.receipt", extra={"event": "receipt_wrong", "client": client, "count": count}
+            None,
+            "other",
+            object_type="integrity.receipt",
+            extra={"event": "receipt_wrong", "client": client, "count": count},
         )
     return report, False
 

@@ -157,7 +157,9 @@ def report_register(request, pk):
 def report_assign(request, pk):
     def do(report):
         form = AssignForm(request.POST)
-        form.fields["handling_unit"].queryset = within(Unit.objects.filter(is_active=True), request.user.region)
+        form.fields["handling_unit"].queryset = within(
+            Unit.objects.filter(is_active=True), request.user.region
+        )
         form.fields["handler"].queryset = scoped(User, request.user)
         if not form.is_valid():
             raise ValidationError(_("Choose a handling unit and a handler."))
