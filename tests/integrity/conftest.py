@@ -11,12 +11,11 @@ from django.core.cache import cache
 from django.utils import timezone
 from PIL import Image
 
+from doudi.core.models import User
 from doudi.core.roles import Role
 from doudi.core.unit_services import unit_create, unit_figures_set
 from doudi.integrity import services
 from doudi.integrity.models import Campaign
-
-from doudi.core.models import User
 
 YEAR = 2026
 

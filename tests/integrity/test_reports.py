@@ -31,7 +31,7 @@ def test_receipt_is_16_digits_in_groups_of_four_and_only_a_slow_hash_is_stored(i
 
 def test_filing_page_works_without_login_and_shows_the_receipt_once(client, iw):
     page = client.get("/integrity/report/")
-    assert page.status_code == 200 and "report-form" in page.content.decode()
+    assert page.status_code == 200 and "我要举报" in page.content.decode()
     r = client.post(
         "/integrity/report/",
         {
