@@ -327,3 +327,15 @@ def test_a_substantiated_report_opens_a_rectification_task(iw):
         title="",
     )
     assert RectificationTask.objects.get(pk=task.pk).source_kind == "report"
+
+
+def test_key_rotation_keeps_identities_readable(iw, settings):
+    from cryptography.fernet import Fernet
+
+    old = settings.DOUDI_REPORT_KEY
+    new = Fernet.generate_key().decode()
+    settings.DOUDI_REPORT_KEY = f"{new},{old}"
+    assert services.identities_rotate() == 1
+    settings.DOUDI_REPORT_KEY = new  # the old key removed
+    token = Report.objects.get(pk=iw.r2.pk).identity
+    assert crypto.decrypt_identity(token)["contact"] == "13900001111"

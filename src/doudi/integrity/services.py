@@ -756,3 +756,16 @@ def report_rectify(*, actor, report: Report, owner, deadline: dt.date, title: st
         )
         audit.record(actor, "update", report, extra={"rectification_task": task.pk})
     return task
+
+
+def identities_rotate() -> int:
+    """Re-encrypt every stored identity with the newest report key (MultiFernet.rotate); audited once."""
+    count = 0
+    with transaction.atomic():
+        for pk, token in Report.objects.filter(has_identity=True).values_list("pk", "identity").iterator():
+            Report.objects.filter(pk=pk).update(identity=crypto.rotate_identity(token))
+            count += 1
+        audit.record(
+            None, "other", object_type="integrity.report_key", extra={"event": "rotate", "identities": count}
+        )
+    return count
