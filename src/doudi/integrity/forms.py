@@ -74,7 +74,7 @@ class AssignForm(forms.Form):
     deadline = forms.DateField(
         label=_("Deadline (empty: the county's working days)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -94,7 +94,9 @@ class AnswerForm(forms.Form):
 class RectifyForm(forms.Form):
     title = forms.CharField(label=_("Problem to rectify"), max_length=200, required=False)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class CampaignForm(forms.Form):
@@ -109,16 +111,20 @@ class CampaignForm(forms.Form):
         self.fields["parent_unit"].queryset = units if units is not None else Unit.objects.none()
         for phase, label in Campaign.Phase.choices:
             self.fields[f"{phase}_start"] = forms.DateField(
-                label=_("%(phase)s from") % {"phase": label}, widget=forms.DateInput(attrs={"type": "date"})
+                label=_("%(phase)s from") % {"phase": label},
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )
             self.fields[f"{phase}_end"] = forms.DateField(
-                label=_("%(phase)s until") % {"phase": label}, widget=forms.DateInput(attrs={"type": "date"})
+                label=_("%(phase)s until") % {"phase": label},
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )
 
 
 class SignForm(forms.Form):
     head_name = forms.CharField(label=_("Unit head (signature)"), max_length=50)
-    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(
+        label=_("Date of signature"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class UploadForm(SignForm):
@@ -146,7 +152,9 @@ class TransferForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount transferred to the lawful books (yuan)"), max_digits=18, decimal_places=2
     )
-    on = forms.DateField(label=_("Transferred on"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("Transferred on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class SelectionForm(forms.Form):

@@ -172,7 +172,7 @@ class Campaign(models.Model):
         MOBILISATION = "mobilisation", _("Mobilisation")
         SELF_INSPECTION = "self_inspection", _("Self-inspection and correction")
         KEY_INSPECTION = "key_inspection", _("Key inspection")
-        RECTIFICATION = "rectification", _("Rectification")
+        RECTIFICATION = "rectification", _("Rectification and follow-through")
         SUMMARY = "summary", _("Summary report")
 
     title = models.CharField(_("title"), max_length=200)

@@ -302,6 +302,7 @@ def campaign_detail(request, pk):
             "campaign": campaign,
             "phases": phases,
             "current": services.current_phase(campaign),
+            "share": f"{campaign.min_share * 100:.1f}%",
             "entries": entries,
             "filters": request.GET,
             "missing": selectors.campaign_entries(request.user, campaign)
