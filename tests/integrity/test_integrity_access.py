@@ -31,6 +31,7 @@ ROUTES = {
     # Reports (kind "report": town1's 受理 and the reported company's staff get 404).
     "integrity_reports": {"url": lambda u: "/integrity/reports/", "methods": ["get"]},
     "integrity_report_stats": {"url": lambda u: "/integrity/reports/statistics/", "methods": ["get"]},
+    "integrity_settings": {"url": lambda u: "/integrity/reports/settings/", "methods": ["get", "post"]},
     "integrity_report": {
         "url": lambda u: f"/integrity/reports/{u.r2.pk}/",
         "methods": ["get"],
@@ -319,3 +320,26 @@ def test_the_runners_see_the_campaign(login, w):
     # The company's own staff run their company's campaign (their unit's subtree).
     assert login(w.conflicted).get(f"/integrity/campaigns/{w.campaign.pk}/").status_code == 200
     assert Campaign.objects.count() == 1
+
+
+def test_only_the_county_administrator_sets_the_time_limits(login, w):
+    from doudi.core.workdays import add_working_days
+    from doudi.integrity import services
+    from doudi.integrity.models import HandlingSettings
+
+    for user in (w.world.users.town1, w.handler, w.unit1):
+        assert (
+            login(user)
+            .post("/integrity/reports/settings/", {"register_days": 1, "handle_days": 5})
+            .status_code
+            == 403
+        )
+    client = login(w.world.users.county)
+    assert client.get("/integrity/reports/settings/").status_code == 200
+    r = client.post("/integrity/reports/settings/", {"register_days": 2, "handle_days": 15})
+    assert r.status_code == 302
+    assert HandlingSettings.objects.get(region=w.world.county).handle_days == 15
+    report, _receipt = services.report_file(category="other", region=None, unit=w.b1, text="x")
+    from django.utils import timezone
+
+    assert report.register_by == add_working_days(timezone.localdate(), 2)

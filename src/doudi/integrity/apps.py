@@ -25,4 +25,5 @@ class IntegrityConfig(AppConfig):
             NavItem(_("Reports"), "integrity_reports", Cap.RECEIVE_REPORTS, order=60),
             NavItem(_("Campaigns"), "integrity_campaigns", Cap.RUN_CAMPAIGNS, order=61),
             NavItem(_("Self-inspection forms"), "integrity_my_forms", Cap.FILL_SELF_INSPECTION, order=62),
+            NavItem(_("Report time limits"), "integrity_settings", Cap.EDIT_SETTINGS, order=95),
         )

@@ -160,3 +160,10 @@ class TransferForm(forms.Form):
 class SelectionForm(forms.Form):
     add = forms.BooleanField(required=False)
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class HandlingSettingsForm(forms.Form):
+    register_days = forms.IntegerField(
+        label=_("Working days to register a report"), min_value=1, max_value=30
+    )
+    handle_days = forms.IntegerField(label=_("Working days to handle a report"), min_value=1, max_value=180)

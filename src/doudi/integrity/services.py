@@ -769,3 +769,24 @@ def identities_rotate() -> int:
             None, "other", object_type="integrity.report_key", extra={"event": "rotate", "identities": count}
         )
     return count
+
+
+def handling_settings_set(*, actor, register_days: int, handle_days: int) -> HandlingSettings:
+    """The county's time limits for reports (working days), set by its administrator."""
+    _require(actor, Cap.EDIT_SETTINGS)
+    if actor.region.level > 3:
+        raise ValidationError("举报办理时限由县级设置。")
+    if not 1 <= register_days <= 30:
+        raise ValidationError("登记时限应在 1 到 30 个工作日之间。")
+    if not 1 <= handle_days <= 180:
+        raise ValidationError("办理时限应在 1 到 180 个工作日之间。")
+    county = _county(actor.region) if actor.region.level == 3 else actor.region
+    found = HandlingSettings.objects.filter(region=county).first() or HandlingSettings(region=county)
+    before = audit.snapshot(found) if found.pk else {}
+    with transaction.atomic():
+        found.register_days, found.handle_days = register_days, handle_days
+        found.save()
+        audit.record(
+            actor, "update" if before else "create", found, changes=audit.diff(before, audit.snapshot(found))
+        )
+    return found

@@ -11,6 +11,7 @@ urlpatterns = [
     # 受理 and handling.
     path("reports/", views.report_list, name="integrity_reports"),
     path("reports/statistics/", views.report_stats, name="integrity_report_stats"),
+    path("reports/settings/", views.handling_settings, name="integrity_settings"),
     path("reports/<int:pk>/", views.report_detail, name="integrity_report"),
     path("reports/<int:pk>/register/", views.report_register, name="integrity_report_register"),
     path("reports/<int:pk>/assign/", views.report_assign, name="integrity_report_assign"),

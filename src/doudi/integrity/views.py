@@ -25,6 +25,7 @@ from .forms import (
     AssignForm,
     CampaignForm,
     FindingForm,
+    HandlingSettingsForm,
     ReasonForm,
     RectifyForm,
     SignForm,
@@ -570,3 +571,23 @@ def entry_template(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="self-inspection-{entry.pk}.xlsx"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def handling_settings(request):
+    _need(request.user, Cap.EDIT_SETTINGS)
+    current = services.handling_settings(request.user.region)
+    form = HandlingSettingsForm(
+        request.POST or None,
+        initial={"register_days": current.register_days, "handle_days": current.handle_days},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.handling_settings_set(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for m in exc.messages:
+                form.add_error(None, m)
+        else:
+            _ok(request, _("Time limits saved."))
+            return redirect("integrity_settings")
+    return render(request, "integrity/settings.html", {"form": form})
