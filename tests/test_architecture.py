@@ -25,6 +25,7 @@ LAYERS = [
     "oversight",
     "care",
     "village",
+    "integrity",
     "reports",
 ]
 # The project package's own modules (settings, urls, api, the CLI) sit above every app.

@@ -46,6 +46,7 @@ from doudi.care.api import router as care_router  # noqa: E402
 from doudi.core.api import router as core_router  # noqa: E402
 from doudi.eligibility.api import router as eligibility_router  # noqa: E402
 from doudi.guardianship.api import router as guardianship_router  # noqa: E402
+from doudi.integrity.api import router as integrity_router  # noqa: E402
 from doudi.oversight.api import router as oversight_router  # noqa: E402
 from doudi.registry.api import router as registry_router  # noqa: E402
 from doudi.reports.api import router as reports_router  # noqa: E402
@@ -58,4 +59,5 @@ api.add_router("/", eligibility_router)
 api.add_router("/", care_router)
 api.add_router("/", oversight_router)
 api.add_router("/", village_router)
+api.add_router("/", integrity_router)
 api.add_router("/", reports_router)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "doudi.eligibility",
     "doudi.oversight",
     "doudi.village",
+    "doudi.integrity",
     "doudi.reports",
 ]
 
@@ -220,3 +221,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+# Reports (integrity): the Fernet key(s) that encrypt reporters' names and contacts, comma-separated,
+# newest first (MultiFernet: the first encrypts, all decrypt; docs/integrity.md on rotation). Without
+# DOUDI_REPORT_KEY, a key kept in DATA_DIR/report.key (created once) serves the embedded demo.
+DOUDI_REPORT_KEY = os.environ.get("DOUDI_REPORT_KEY", "")
+if not DOUDI_REPORT_KEY:
+    _report_key_file = DATA_DIR / "report.key"
+    if not _report_key_file.exists():
+        import base64
+        import secrets as _secrets
+
+        _report_key_file.write_text(
+            base64.urlsafe_b64encode(_secrets.token_bytes(32)).decode(), encoding="utf-8"
+        )
+        _report_key_file.chmod(0o600)
+    DOUDI_REPORT_KEY = _report_key_file.read_text(encoding="utf-8").strip()
+# The salt of the receipts' scrypt hash: set it once and never change it (old receipts stop matching).
+DOUDI_RECEIPT_SALT = os.environ.get("DOUDI_RECEIPT_SALT", "") or SECRET_KEY

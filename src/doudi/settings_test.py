@@ -11,3 +11,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Uploaded originals and generated files of a test run go to a throw-away folder.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="doudi-test-files-"))
+
+# A fixed Fernet key for the reporters' identities in tests.
+DOUDI_REPORT_KEY = "x1pH0cZQ6k0u3m8dV5nYt0b2r7w4s9a1e6f3g8h2j5k="

@@ -18,6 +18,7 @@ urlpatterns = [
     path("eligibility/", include("doudi.eligibility.urls")),
     path("oversight/", include("doudi.oversight.urls")),
     path("village/", include("doudi.village.urls")),
+    path("integrity/", include("doudi.integrity.urls")),
     path("reports/", include("doudi.reports.urls")),
     path("", include("doudi.core.urls")),
 ]

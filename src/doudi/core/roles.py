@@ -24,6 +24,10 @@ class Role(models.TextChoices):
     VILLAGE_OFFICIAL = "village_official", _("Village official or bookkeeper")
     TOWNSHIP_AGENCY = "township_agency", _("Township rural assets agency")
     TOWNSHIP_PARTY = "township_party", _("Township party committee")
+    # Integrity (issue 12): the 受理 of reports, and a unit's finance officer who fills its
+    # self-inspection form in a special-governance campaign.
+    REPORT_HANDLER = "report_handler", _("Report handler")
+    UNIT_FINANCE = "unit_finance", _("Unit finance officer")
 
 
 class Cap(StrEnum):
@@ -59,6 +63,12 @@ class Cap(StrEnum):
     REVIEW_VOUCHERS = "review_vouchers"  # committee members: stamp, question, dispute; meetings, inquiries
     BOOK_VOUCHERS = "book_vouchers"  # 乡镇"三资"代理中心: book stamped vouchers only
     HANDLE_APPEALS = "handle_appeals"  # 申诉救助: township party committee and 纪委
+    # Integrity (issue 12).
+    RECEIVE_REPORTS = "receive_reports"  # 受理: read, register, assign, supervise and answer reports
+    DECRYPT_REPORTER = "decrypt_reporter"  # read a reporter's name and contact (audited, with a reason)
+    HANDLE_REPORTS = "handle_reports"  # the handling unit's work on a report assigned to it: notes
+    RUN_CAMPAIGNS = "run_campaigns"  # special-governance campaigns: scope, selection, findings
+    FILL_SELF_INSPECTION = "fill_self_inspection"  # a unit's 自查自纠情况报告表
 
 
 _READ = {Cap.VIEW_REGIONS, Cap.VIEW_PERSONS}
@@ -123,8 +133,16 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.VIEW_VILLAGE_AFFAIRS,
             Cap.APPROVE_CANDIDATES,
             Cap.HANDLE_APPEALS,
+            Cap.RUN_CAMPAIGNS,
+            Cap.HANDLE_REPORTS,
         }
     ),
+    # The 受理 of reports: no persons, no audit; the only role that may decrypt a reporter.
+    Role.REPORT_HANDLER: frozenset(
+        {Cap.VIEW_REGIONS, Cap.VIEW_UNITS, Cap.RECEIVE_REPORTS, Cap.DECRYPT_REPORTER, Cap.HANDLE_REPORTS}
+    ),
+    # Bound to a unit: fills that unit's (and its branches') self-inspection forms, nothing else.
+    Role.UNIT_FINANCE: frozenset({Cap.VIEW_REGIONS, Cap.FILL_SELF_INSPECTION}),
     # A provider's staff see only the persons of their provider's contracts (care selectors).
     Role.PROVIDER_STAFF: frozenset({Cap.VIEW_REGIONS, Cap.RECORD_DELIVERY}),
     Role.LEADER: frozenset(_READ | {Cap.VIEW_UNITS, Cap.VIEW_VILLAGE_AFFAIRS}),
@@ -155,6 +173,8 @@ ROLE_LEVELS: dict[str, set[int]] = {
     Role.VILLAGE_OFFICIAL: {regions.VILLAGE},
     Role.TOWNSHIP_AGENCY: {regions.TOWNSHIP},
     Role.TOWNSHIP_PARTY: {regions.TOWNSHIP},
+    Role.REPORT_HANDLER: {regions.PROVINCE, regions.CITY, regions.COUNTY, regions.TOWNSHIP},
+    Role.UNIT_FINANCE: {regions.PROVINCE, regions.CITY, regions.COUNTY, regions.TOWNSHIP},
 }
 
 

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrityConfig(AppConfig):
+    name = "doudi.integrity"
+    label = "integrity"
+    verbose_name = _("Integrity")
+
+    def ready(self):
+        from doudi.core.demo import register_step
+        from doudi.core.navigation import NavItem, register
+        from doudi.core.roles import Cap
+        from doudi.oversight import sources as oversight_sources
+
+        from . import sources
+        from .demo import integrity_demo_step
+
+        oversight_sources.register(
+            sources.FINDING, _("Special-governance finding"), find=sources.find_finding
+        )
+        oversight_sources.register(sources.REPORT, _("Report from the public"), find=sources.find_report)
+        register_step(integrity_demo_step, order=70)
+        register(
+            NavItem(_("Reports"), "integrity_reports", Cap.RECEIVE_REPORTS, order=60),
+            NavItem(_("Campaigns"), "integrity_campaigns", Cap.RUN_CAMPAIGNS, order=61),
+            NavItem(_("Self-inspection forms"), "integrity_my_forms", Cap.FILL_SELF_INSPECTION, order=62),
+            NavItem(_("Report time limits"), "integrity_settings", Cap.EDIT_SETTINGS, order=95),
+        )
