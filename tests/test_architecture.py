@@ -24,6 +24,7 @@ LAYERS = [
     "guardianship",
     "oversight",
     "care",
+    "programmes",
     "reports",
 ]
 # The project package's own modules (settings, urls, api, the CLI) sit above every app.

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "doudi.care",
     "doudi.eligibility",
     "doudi.oversight",
+    "doudi.programmes",
     "doudi.reports",
 ]
 

@@ -46,6 +46,11 @@ class Cap(StrEnum):
     # Organisation units (单位, issue 12): campaigns and pilot plans concern them.
     VIEW_UNITS = "view_units"
     MANAGE_UNITS = "manage_units"  # create, edit, move units, their yearly figures, Excel import
+    # Pilot plans (programmes): the county 农办 manages plans; units and townships report progress.
+    VIEW_PLANS = "view_plans"
+    MANAGE_PLANS = "manage_plans"  # import, export, edit plans and tasks, accept a plan, funding paid
+    REPORT_PROGRESS = "report_progress"  # file a task's progress report for one's township or unit
+    EVALUATE_PLANS = "evaluate_plans"  # mid-term and final evaluations of tasks
 
 
 _READ = {Cap.VIEW_REGIONS, Cap.VIEW_PERSONS}
@@ -68,6 +73,10 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.REVIEW_RECTIFICATION,
             Cap.VIEW_UNITS,
             Cap.MANAGE_UNITS,
+            Cap.VIEW_PLANS,
+            Cap.MANAGE_PLANS,
+            Cap.REPORT_PROGRESS,
+            Cap.EVALUATE_PLANS,
         }
     ),
     Role.TOWNSHIP_CLERK: frozenset(
@@ -82,19 +91,29 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.RECORD_VISITS,
             Cap.HANDLE_RECTIFICATION,
             Cap.VIEW_UNITS,  # the units of their township (offices, schools, branches); not edited
+            Cap.VIEW_PLANS,
+            Cap.REPORT_PROGRESS,  # 责任主体: the township reports its own progress
         }
     ),
     # Village cadres visit, hand out materials and work on the problems they found.
     Role.VILLAGE_STAFF: frozenset(_READ | {Cap.RECORD_VISITS, Cap.HANDLE_RECTIFICATION}),
     # Supervision leads to replacing an unfit guardian promptly (seed document 5: 及时更换监护人).
     Role.INSPECTOR: frozenset(
-        _READ | {Cap.EXPORT_PERSONS, Cap.START_GUARDIAN_REPLACEMENT, Cap.REVIEW_RECTIFICATION, Cap.VIEW_UNITS}
+        _READ
+        | {
+            Cap.EXPORT_PERSONS,
+            Cap.START_GUARDIAN_REPLACEMENT,
+            Cap.REVIEW_RECTIFICATION,
+            Cap.VIEW_UNITS,
+            Cap.VIEW_PLANS,
+            Cap.EVALUATE_PLANS,  # 督导检查 and the mid-term and final evaluations
+        }
     ),
     # 纪检 oversee units (小金库 special governance, issue 12), so they see them.
     Role.DISCIPLINE: frozenset(_READ | {Cap.VIEW_AUDIT, Cap.VIEW_UNITS}),
     # A provider's staff see only the persons of their provider's contracts (care selectors).
     Role.PROVIDER_STAFF: frozenset({Cap.VIEW_REGIONS, Cap.RECORD_DELIVERY}),
-    Role.LEADER: frozenset(_READ | {Cap.VIEW_UNITS}),
+    Role.LEADER: frozenset(_READ | {Cap.VIEW_UNITS, Cap.VIEW_PLANS}),
     # An administrator binds accounts to units, so sees them; editing them is the officers' work.
     Role.COUNTY_ADMIN: frozenset(
         {
