@@ -17,6 +17,7 @@ urlpatterns = [
     path("care/", include("doudi.care.urls")),
     path("eligibility/", include("doudi.eligibility.urls")),
     path("oversight/", include("doudi.oversight.urls")),
+    path("programmes/", include("doudi.programmes.urls")),
     path("reports/", include("doudi.reports.urls")),
     path("", include("doudi.core.urls")),
 ]

@@ -40,3 +40,75 @@ def units(world):
     u.mzj_staff.unit = u.mzj
     u.mzj_staff.save()
     return u
+
+
+SMALL = """
+[plan]
+key = "small"
+title = "柳河镇试点小方案"
+level = "county"
+start = "{Y}-01-01"
+end = "{Y}-12-31"
+
+[[phases]]
+name = "组织实施阶段"
+start = "{Y}-01-01"
+end = "{Y}-12-31"
+
+[[tasks]]
+number = "1"
+title = "柳河镇污水治理"
+phase = "组织实施阶段"
+lead = ["生态环境局"]
+regions = ["柳河镇"]
+deadline = "{Y}-06-30"
+
+[[tasks.targets]]
+metric = "农村生活污水处理率"
+unit = "%"
+value = "30"
+by = "{Y}-12-31"
+per_region = true
+
+[[tasks]]
+number = "2"
+title = "民政局建立工作台账"
+lead = ["民政局"]
+deadline = "{Y}-03-31"
+
+[[schedules]]
+frequency = "monthly"
+day = 5
+"""
+
+
+@pytest.fixture
+def pw(world, units, make):
+    """Programme world: the sewage plan (every township), a small plan whose task 1 is 柳河镇's
+    (t2) only and whose task 2 is 民政局's only, a report of t2, and another county's officer."""
+    import datetime as dt
+
+    from doudi.programmes import services
+
+    county = world.users.county
+    w = SimpleNamespace(world=world, units=units)
+    w.sewage = services.plan_import(
+        actor=county, region=world.county, text=plan_text("sewage.toml"), year=2026
+    )
+    w.small = services.plan_import(actor=county, region=world.county, text=SMALL, year=2026)
+    w.task_t2 = w.small.tasks.get(number="1")
+    w.task_mzj = w.small.tasks.get(number="2")
+    w.survey = w.sewage.tasks.get(number="6")
+    w.report_t2 = services.report_file(
+        actor=world.users.town2,
+        task=w.task_t2,
+        region=world.t2,
+        unit=None,
+        period="2026-01",
+        due=dt.date(2026, 2, 5),
+        text="完成摸底",
+        values={w.task_t2.targets.get().pk: __import__("decimal").Decimal("5")},
+    )
+    other = make.region("990122000000", "平川县", 3, world.city)
+    w.county2 = make.user("county2", other, [Role.COUNTY_OFFICER])
+    return w

@@ -6,3 +6,10 @@ class ProgrammesConfig(AppConfig):
     name = "doudi.programmes"
     label = "programmes"
     verbose_name = _("Pilot plans")
+
+    def ready(self):
+        from doudi.core.navigation import NavItem, register
+        from doudi.core.roles import Cap
+
+        register(NavItem(_("Pilot plans"), "programmes_plans", Cap.VIEW_PLANS, order=60))
+        register(NavItem(_("Reports due"), "programmes_worklist", Cap.REPORT_PROGRESS, order=61))
