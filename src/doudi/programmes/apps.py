@@ -11,5 +11,7 @@ class ProgrammesConfig(AppConfig):
         from doudi.core.navigation import NavItem, register
         from doudi.core.roles import Cap
 
+        from . import tasks  # noqa: F401  (registers job handlers)
+
         register(NavItem(_("Pilot plans"), "programmes_plans", Cap.VIEW_PLANS, order=60))
         register(NavItem(_("Reports due"), "programmes_worklist", Cap.REPORT_PROGRESS, order=61))

@@ -371,3 +371,78 @@ def plan_accept(*, actor, plan: Plan, on: date, notes: str) -> Plan:
             actor, "update", plan, changes={"status": ["active", "accepted"]}, extra={"notes": notes}
         )
     return plan
+
+
+def warnings_daily(*, region_prefix: str, today: date) -> dict:
+    """The daily warning check (plan 7, 四 2: 分级约谈 where work lags) of the plans in an area.
+
+    For every open task with a warning (rules.warning_level): near or passed → the responsible
+    townships' clerks and the staff of the task's units; escalated to the lead unit → also the
+    staff of the lead units; escalated to the county → also the county's plan managers (users
+    without a unit holding MANAGE_PLANS in the plan's region). In-app notifications, one per
+    recipient, task and level (core.notifications keys make a rerun send nothing twice).
+    """
+    from doudi.core.models import User
+    from doudi.core.notifications import Note, notify_many
+    from doudi.core.scope import within
+    from doudi.core.workdays import add_working_days
+
+    levels = {
+        rules.NEAR: _("deadline near"),
+        rules.PASSED: _("deadline passed"),
+        rules.LEAD: _("escalated to the lead unit"),
+        rules.COUNTY: _("escalated to the county"),
+    }
+    notes: list[Note] = []
+    counts = dict.fromkeys(levels, 0)
+    users = [u for u in User.objects.filter(is_active=True).select_related("region", "unit") if u.region_id]
+    for task in within(
+        Task.objects.filter(completed_on__isnull=True, plan__status=Plan.Status.ACTIVE), region_prefix
+    ).select_related("plan"):
+        level = rules.warning_level(
+            deadline=task.deadline,
+            done=False,
+            today=today,
+            near_days=task.plan.near_days,
+            escalate_days=task.plan.escalate_days,
+            add_working_days=add_working_days,
+        )
+        if not level:
+            continue
+        counts[level] += 1
+        townships = set(task.regions.values_list("code", flat=True))
+        unit_ids = {tu.unit_id: tu.role for tu in task.task_units.all()}
+        recipients = []
+        for u in users:
+            if u.unit_id is not None:
+                # the task's own units hear of every level; the lead unit thereby of the escalation too
+                if u.unit_id in unit_ids:
+                    recipients.append(u)
+            elif u.region_id in townships and u.can(Cap.REPORT_PROGRESS):
+                recipients.append(u)
+            elif (
+                level == rules.COUNTY
+                and u.can(Cap.MANAGE_PLANS)
+                and task.plan.region_id.startswith(u.region.prefix)
+            ):
+                recipients.append(u)
+        text = _("%(plan)s, task %(number)s “%(title)s”: %(level)s (deadline %(deadline)s).") % {
+            "plan": task.plan.title,
+            "number": task.number,
+            "title": task.title,
+            "level": levels[level],
+            "deadline": task.deadline,
+        }
+        for u in recipients:
+            notes.append(
+                Note(
+                    u,
+                    kind="programme_warning",
+                    key=f"programme:{task.pk}:{level}",
+                    text=text,
+                    url=f"/programmes/tasks/{task.pk}/",
+                    region=task.plan.region,
+                )
+            )
+    sent = notify_many(notes)
+    return {"warnings": counts, "sent": sent}
