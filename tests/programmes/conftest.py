@@ -109,6 +109,23 @@ def pw(world, units, make):
         text="完成摸底",
         values={w.task_t2.targets.get().pk: __import__("decimal").Decimal("5")},
     )
+    from doudi.programmes import ledger_services as ls
+
+    w.ledger = ls.ledger_import_shipped(
+        actor=county, plan=w.sewage, text=plan_text("ledger-sewage-survey.toml")
+    )
+    w.row_t2 = ls.ledger_row_save(
+        actor=world.users.town2,
+        template=w.ledger,
+        raw={
+            "village": "西河村",
+            "households": 120,
+            "residents": 400,
+            "produced": "30",
+            "destination": "分散处理设施",
+            "treated": "6",
+        },
+    )
     other = make.region("990122000000", "平川县", 3, world.city)
     w.county2 = make.user("county2", other, [Role.COUNTY_OFFICER])
     return w

@@ -2,7 +2,7 @@
 
 import pytest
 
-from doudi.programmes.models import Evaluation, Plan, Report, Task
+from doudi.programmes.models import Evaluation, LedgerRow, LedgerTemplate, Plan, Report, Task
 
 ROUTES = {
     "programmes_plans": {"url": lambda w: "/programmes/", "methods": ["get"]},
@@ -54,6 +54,46 @@ ROUTES = {
         "object": True,
         "manage": True,
     },
+    "programmes_ledger_shipped": {
+        "url": lambda w: f"/programmes/{w.small.pk}/ledgers/shipped/",
+        "methods": ["post"],
+        "object": True,
+        "manage": True,
+    },
+    # 台账: a county's ledger is filled by its townships and villages, so they see it ("shared");
+    # its rows are scoped (test_ledger_rows_stay_in_their_township); another county gets 404.
+    "programmes_ledgers": {"url": lambda w: "/programmes/ledgers/", "methods": ["get"]},
+    "programmes_ledger_new": {"url": lambda w: "/programmes/ledgers/new/", "methods": ["get", "post"]},
+    "programmes_ledger": {
+        "url": lambda w: f"/programmes/ledgers/{w.ledger.pk}/",
+        "methods": ["get"],
+        "object": True,
+        "shared": True,
+    },
+    "programmes_ledger_row": {
+        "url": lambda w: f"/programmes/ledgers/{w.ledger.pk}/rows/new/",
+        "methods": ["get", "post"],
+        "object": True,
+        "shared": True,
+    },
+    "programmes_ledger_upload": {
+        "url": lambda w: f"/programmes/ledgers/{w.ledger.pk}/upload/",
+        "methods": ["get", "post"],
+        "object": True,
+        "shared": True,
+    },
+    "programmes_ledger_template": {
+        "url": lambda w: f"/programmes/ledgers/{w.ledger.pk}/template.xlsx",
+        "methods": ["get"],
+        "object": True,
+        "shared": True,
+    },
+    "programmes_ledger_export": {
+        "url": lambda w: f"/programmes/ledgers/{w.ledger.pk}/export.xlsx",
+        "methods": ["get"],
+        "object": True,
+        "shared": True,
+    },
 }
 
 DATA = {
@@ -74,6 +114,7 @@ def _unchanged(w):
     assert Plan.objects.get(pk=w.small.pk).status == "active"
     assert not Evaluation.objects.exists()
     assert Report.objects.count() == 1
+    assert LedgerRow.objects.count() == 1 and LedgerTemplate.objects.count() == 1
 
 
 def _call(client, method, url):
@@ -95,7 +136,9 @@ def test_another_countys_officer_gets_404(login, pw, name):
     _unchanged(pw)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, r in ROUTES.items() if r.get("object") and not r.get("shared"))
+)
 def test_town1_gets_404_for_town2s_task(login, pw, name):
     client = login(pw.world.users.town1)
     expected = (403, 404) if ROUTES[name].get("manage") else (404,)  # no right to manage at all: 403
@@ -141,3 +184,10 @@ def test_lists_leave_out_other_townships_and_units(login, pw):
     assert pw.sewage.title in town1 and "柳河镇试点小方案" not in town1
     mzj = login(pw.units.mzj_staff).get("/programmes/tasks/").content.decode()
     assert "民政局建立工作台账" in mzj and "柳河镇污水治理" not in mzj and "开展治理状况调查" not in mzj
+
+
+def test_ledger_rows_stay_in_their_township(login, pw):
+    url = f"/programmes/ledgers/{pw.ledger.pk}/"
+    assert "西河村" not in login(pw.world.users.town1).get(url).content.decode().split('id="ledger-rows"')[1]
+    assert "西河村" in login(pw.world.users.town2).get(url).content.decode().split('id="ledger-rows"')[1]
+    assert "西河村" in login(pw.world.users.county).get(url).content.decode().split('id="ledger-rows"')[1]

@@ -96,7 +96,10 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
         }
     ),
     # Village cadres visit, hand out materials and work on the problems they found.
-    Role.VILLAGE_STAFF: frozenset(_READ | {Cap.RECORD_VISITS, Cap.HANDLE_RECTIFICATION}),
+    # They also fill the per-village ledgers of pilot plans (逐村建立台账) and see the plans they serve.
+    Role.VILLAGE_STAFF: frozenset(
+        _READ | {Cap.RECORD_VISITS, Cap.HANDLE_RECTIFICATION, Cap.VIEW_PLANS, Cap.REPORT_PROGRESS}
+    ),
     # Supervision leads to replacing an unfit guardian promptly (seed document 5: 及时更换监护人).
     Role.INSPECTOR: frozenset(
         _READ

@@ -14,4 +14,5 @@ class ProgrammesConfig(AppConfig):
         from . import tasks  # noqa: F401  (registers job handlers)
 
         register(NavItem(_("Pilot plans"), "programmes_plans", Cap.VIEW_PLANS, order=60))
+        register(NavItem(_("Ledgers"), "programmes_ledgers", Cap.VIEW_PLANS, order=62))
         register(NavItem(_("Reports due"), "programmes_worklist", Cap.REPORT_PROGRESS, order=61))

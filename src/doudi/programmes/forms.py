@@ -14,7 +14,7 @@ def shipped_plans() -> list[tuple[str, str]]:
     import tomllib
 
     out = []
-    for path in sorted(DATA.glob("*.toml")):
+    for path in sorted(p for p in DATA.glob("*.toml") if not p.name.startswith("ledger-")):
         head = tomllib.loads(path.read_text(encoding="utf-8")).get("plan", {})
         out.append((path.name, head.get("title", path.stem)))
     return out
@@ -86,3 +86,52 @@ class EvaluationForm(forms.Form):
 class DateForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def shipped_ledgers() -> list[tuple[str, str]]:
+    import tomllib
+
+    return [
+        (p.name, tomllib.loads(p.read_text(encoding="utf-8"))["ledger"]["name"])
+        for p in sorted(DATA.glob("ledger-*.toml"))
+    ]
+
+
+class LedgerForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    filled_by = forms.ChoiceField(label=_("Filled by"))
+    due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    columns = forms.CharField(
+        label=_("Columns"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "One column a line: name; type; 必填; unit of measure; choice1/choice2; minimum; maximum; pattern. "
+            "Types: text, integer, decimal, date, choice, yesno, region, unit, person, attachment."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import LedgerTemplate
+
+        self.fields["filled_by"].choices = LedgerTemplate.FilledBy.choices
+
+    def clean_columns(self):
+        from .ledgers import columns_from_lines
+
+        try:
+            return columns_from_lines(self.cleaned_data["columns"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Filled template (.xlsx)"))
+
+
+class ShippedLedgerForm(forms.Form):
+    shipped = forms.ChoiceField(label=_("Shipped ledger"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shipped"].choices = shipped_ledgers()

@@ -294,3 +294,84 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.task.number} {self.get_kind_display()}"
+
+
+class LedgerTemplate(models.Model):
+    """A ledger (台账) defined as data by the county (programmes/ledgers.py): its columns, who fills
+    it (every village, every township, or the units named) and by when."""
+
+    class FilledBy(models.TextChoices):
+        VILLAGE = "village", _("Every village")
+        TOWNSHIP = "township", _("Every township")
+        UNIT = "unit", _("The plan's units")
+
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("pilot plan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ledgers",
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.SET_NULL, null=True, blank=True, related_name="ledgers"
+    )
+    key = models.SlugField(_("key"), max_length=60, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    filled_by = models.CharField(_("filled by"), max_length=10, choices=FilledBy.choices)
+    due = models.DateField(_("due"), null=True, blank=True)
+    columns = models.JSONField(_("columns"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "region"
+
+    class Meta:
+        ordering = ["region", "name"]
+        verbose_name = _("ledger")
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="programmes_ledger_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class LedgerRow(models.Model):
+    """One row of a ledger, filed by a village, a township or a unit (its `region` is the filler's
+    village or township; for a unit, the unit's region)."""
+
+    template = models.ForeignKey(LedgerTemplate, on_delete=models.CASCADE, related_name="rows")
+    region = models.ForeignKey(
+        Region, verbose_name=_("filled for"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    scope_path = "region"
+    unit_scope_path = "unit"
+
+    class Meta:
+        ordering = ["template", "region", "id"]
+        indexes = [models.Index(fields=["template", "region"], name="programmes_ledgerrow_filler")]
+
+    def __str__(self):
+        return f"{self.template.name} {self.region_id}"
+
+
+class TargetSource(models.Model):
+    """A target computed from a ledger (progress computed, not typed twice): sum(numerator) ÷
+    sum(denominator) × scale over the ledger's rows (per township when the target is)."""
+
+    target = models.OneToOneField(Target, on_delete=models.CASCADE, related_name="source")
+    ledger = models.ForeignKey(LedgerTemplate, on_delete=models.CASCADE, related_name="feeds")
+    numerator = models.CharField(max_length=40)
+    denominator = models.CharField(max_length=40, blank=True)
+    scale = models.DecimalField(max_digits=10, decimal_places=4, default=Decimal(1))
+
+    scope_path = "ledger__region"
+
+    def __str__(self):
+        return f"{self.target.metric} ← {self.ledger.name}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -137,9 +138,16 @@ def warning_labels():
     }
 
 
-def _target_progress(target: Target, values: list[ReportValue], plan: Plan, today: date) -> TargetProgress:
+def _target_progress(
+    target: Target, values: list[ReportValue], plan: Plan, today: date, computed=None
+) -> TargetProgress:
     latest: dict[str, Decimal] = {}  # township code (or "") → latest value
-    for v in sorted(values, key=lambda v: (v.report.due, v.report.filed_at)):
+    if computed is not None:  # fed by a ledger: computed from its rows, not typed
+        if target.per_region:
+            latest = {k: v for k, v in computed.items() if k}
+        elif "" in computed:
+            latest = {"": computed[""]}
+    for v in sorted(values, key=lambda v: (v.report.due, v.report.filed_at)) if computed is None else ():
         latest[v.report.region_id if target.per_region else ""] = v.value
     if latest:
         value = sum(latest.values(), Decimal(0)) / len(latest)
@@ -162,6 +170,17 @@ def _target_progress(target: Target, values: list[ReportValue], plan: Plan, toda
     return TargetProgress(target, value, traj, percent, len(latest), reached, latest)
 
 
+def _computed(user, target: Target):
+    from .ledger_services import computed_value
+    from .models import TargetSource
+
+    try:
+        source = target.source
+    except TargetSource.DoesNotExist:
+        return None
+    return computed_value(user, source)
+
+
 def plan_progress(
     user, plan: Plan, today: date, *, unit: int | None = None, region: str | None = None
 ) -> list[TaskProgress]:
@@ -171,7 +190,7 @@ def plan_progress(
         tasks(user)
         .filter(plan=plan)
         .select_related("phase", "plan")
-        .prefetch_related("targets", "task_units__unit")
+        .prefetch_related("targets__source__ledger", "task_units__unit")
     )
     if unit:
         qs = qs.filter(task_units__unit_id=unit, task_units__role=TaskUnit.Role.LEAD)
@@ -203,7 +222,10 @@ def plan_progress(
                 t,
                 status,
                 warning,
-                [_target_progress(g, by_target.get(g.pk, []), plan, today) for g in t.targets.all()],
+                [
+                    _target_progress(g, by_target.get(g.pk, []), plan, today, _computed(user, g))
+                    for g in t.targets.all()
+                ],
                 counts.get(t.pk, 0),
                 [tu.unit.name for tu in t.task_units.all() if tu.role == TaskUnit.Role.LEAD],
             )
@@ -307,3 +329,33 @@ def evaluations(task: Task) -> list[Evaluation]:
 
 def funding(task: Task) -> list[Funding]:
     return list(task.funding.all())
+
+
+# ---- ledgers ---------------------------------------------------------------------------------
+
+
+def _ancestor_codes(region) -> list[str]:
+    codes = []
+    while region is not None:
+        codes.append(region.code)
+        region = region.parent
+    return codes
+
+
+def ledgers_for(user) -> QuerySet:
+    """The ledgers the user sees: those of their area (the county's) and those of the county or
+    township above them that they fill (a village or township clerk fills the county's ledger)."""
+    from .models import LedgerTemplate
+
+    if getattr(user, "region", None) is None or not user.is_active:
+        return LedgerTemplate.objects.none()
+    return LedgerTemplate.objects.filter(
+        Q(pk__in=scoped(LedgerTemplate, user).values("pk")) | Q(region__in=_ancestor_codes(user.region))
+    )
+
+
+def ledger_or_404(user, pk):
+    try:
+        return ledgers_for(user).select_related("region", "plan", "task").get(pk=pk)
+    except (ValueError, TypeError, ObjectDoesNotExist) as exc:
+        raise Http404(_("No such record in your area.")) from exc

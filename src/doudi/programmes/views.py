@@ -17,7 +17,7 @@ from doudi.core.roles import Cap
 from doudi.core.scope import scoped
 
 from . import exports, planfile, rules, selectors, services
-from .forms import DateForm, EvaluationForm, ImportForm, ReportForm
+from .forms import DateForm, EvaluationForm, ImportForm, ReportForm, ShippedLedgerForm
 
 STATUS_COLOURS = {
     rules.NOT_STARTED: "#9aa5b1",
@@ -135,6 +135,7 @@ def plan_detail(request, pk):
             "region": region,
             "manages": selectors.manages(request.user, plan),
             "accept_form": DateForm(initial={"on": today}),
+            "ledger_form": ShippedLedgerForm(),
         },
     )
 
