@@ -47,6 +47,7 @@ from doudi.core.api import router as core_router  # noqa: E402
 from doudi.eligibility.api import router as eligibility_router  # noqa: E402
 from doudi.guardianship.api import router as guardianship_router  # noqa: E402
 from doudi.oversight.api import router as oversight_router  # noqa: E402
+from doudi.programmes.api import router as programmes_router  # noqa: E402
 from doudi.registry.api import router as registry_router  # noqa: E402
 from doudi.reports.api import router as reports_router  # noqa: E402
 
@@ -56,4 +57,5 @@ api.add_router("/", guardianship_router)
 api.add_router("/", eligibility_router)
 api.add_router("/", care_router)
 api.add_router("/", oversight_router)
+api.add_router("/", programmes_router)
 api.add_router("/", reports_router)

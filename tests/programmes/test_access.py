@@ -94,6 +94,30 @@ ROUTES = {
         "object": True,
         "shared": True,
     },
+    "api:programmes_api_plans": {
+        "url": lambda w: "/api/v1/programmes/plans",
+        "methods": ["get"],
+        "api": True,
+    },
+    "api:programmes_api_plan": {
+        "url": lambda w: f"/api/v1/programmes/plans/{w.small.pk}",
+        "methods": ["get"],
+        "api": True,
+        "object": True,
+    },
+    "api:programmes_api_tasks": {
+        "url": lambda w: f"/api/v1/programmes/plans/{w.small.pk}/tasks",
+        "methods": ["get"],
+        "api": True,
+        "object": True,
+    },
+    "api:programmes_api_ledger": {
+        "url": lambda w: f"/api/v1/programmes/ledgers/{w.ledger.pk}",
+        "methods": ["get"],
+        "api": True,
+        "object": True,
+        "shared": True,
+    },
 }
 
 DATA = {
@@ -121,7 +145,24 @@ def _call(client, method, url):
     return client.post(url, DATA) if method == "post" else client.get(url)
 
 
-@pytest.mark.parametrize("name", sorted(ROUTES))
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("api")))
+def test_anonymous_api_calls_get_401(client, pw, name):
+    assert client.get(ROUTES[name]["url"](pw)).status_code == 401
+
+
+def test_the_api_is_scoped(login, pw):
+    client = login(pw.world.users.town1)
+    assert {p["key"] for p in client.get("/api/v1/programmes/plans").json()} == {"sewage"}
+    tasks = (
+        login(pw.world.users.county).get(f"/api/v1/programmes/plans/{pw.small.pk}/tasks?on=2026-07-01").json()
+    )
+    one = next(t for t in tasks if t["number"] == "1")
+    assert (
+        one["status"] == "overdue" and one["targets"][0]["behind"] and one["targets"][0]["reported"] == "5.00"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if not r.get("api")))
 def test_anonymous_users_are_sent_to_login(client, pw, name):
     for method in ROUTES[name]["methods"]:
         r = _call(client, method, ROUTES[name]["url"](pw))
