@@ -59,7 +59,10 @@ def test_the_county_may_create_the_units_a_plan_names(world, units):
     task = plan.tasks.get(number="（二）1")
     lead = task.task_units.get(role="lead")
     assert lead.unit == units.mzj and lead.label == "民政局"  # “民政局” is 安和县民政局
-    assert Unit.objects.filter(name="统战部", region=world.county).exists() and Unit.objects.count() > before
+    assert (
+        Unit.objects.filter(name="安和县统战部", region=world.county).exists()
+        and Unit.objects.count() > before
+    )
 
 
 def test_funding_splits_are_data_with_what_each_level_owes(world, units):

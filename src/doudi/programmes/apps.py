@@ -8,10 +8,15 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Pilot plans")
 
     def ready(self):
+        from doudi.core.demo import register_step
         from doudi.core.navigation import NavItem, register
         from doudi.core.roles import Cap
 
         from . import tasks  # noqa: F401  (registers job handlers)
+        from .demo import programmes_demo_step
+
+        # After the units (core) and the care loop (40) and oversight (50): the plans name the units.
+        register_step(programmes_demo_step, order=80)
 
         register(NavItem(_("Pilot plans"), "programmes_plans", Cap.VIEW_PLANS, order=60))
         register(NavItem(_("Ledgers"), "programmes_ledgers", Cap.VIEW_PLANS, order=62))

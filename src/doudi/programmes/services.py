@@ -37,9 +37,18 @@ class UnitResolver:
         self.region = region
         self.units = list(scoped(Unit.objects.filter(is_active=True), actor).select_related("region"))
 
+    def canonical(self, label: str) -> str:
+        """The name a unit the document names gets in this county: “县水务局”, “市水务局” and
+        “水务局” are all 安和县水务局; “市委组织部” is 安和县委组织部; other names stay as written."""
+        if _ADMIN_PREFIX.match(label) and label[:1] in "市县区":
+            return self.region.name + label[1:]
+        if re.search(r"(局|委|办|部|院)$", label) and not label.startswith(self.region.name):
+            return self.region.name + label
+        return label
+
     def find(self, label: str) -> tuple[Unit | None, str, bool]:
         """(unit, problem, unknown): unknown is True when no unit matched at all."""
-        exact = [u for u in self.units if u.name in (label, self.region.name + label)]
+        exact = [u for u in self.units if u.name in (label, self.region.name + label, self.canonical(label))]
         if len(exact) == 1:
             return exact[0], "", False
         bare = _ADMIN_PREFIX.sub("", label) or label
@@ -113,9 +122,14 @@ def plan_import(*, actor, region: Region, text: str, year: int, create_missing_u
         raise planfile.PlanFileError(errors)
 
     with transaction.atomic():
+        created: dict[str, Unit] = {}
         for label in missing:
-            # The county asked for them: the document's departments become units of the county.
-            units[label] = unit_create(actor=actor, name=label, kind=Unit.Kind.DEPARTMENT, region=region)
+            # The county asked for them: the document's departments become units of the county,
+            # one per canonical name (“县水务局” and “水务局” are one unit).
+            name = resolver.canonical(label)
+            if name not in created:
+                created[name] = unit_create(actor=actor, name=name, kind=Unit.Kind.DEPARTMENT, region=region)
+            units[label] = created[name]
         plan = Plan.objects.create(
             region=region,
             key=spec.key,
@@ -198,7 +212,7 @@ def plan_import(*, actor, region: Region, text: str, year: int, create_missing_u
             "create",
             plan,
             changes=audit.diff({}, audit.snapshot(plan, ["key", "title", "year", "start", "end"])),
-            extra={"tasks": len(tasks), "created_units": missing},
+            extra={"tasks": len(tasks), "created_units": sorted(created)},
         )
     return plan
 
