@@ -128,6 +128,7 @@ def plan_detail(request, pk):
             "warnings": selectors.warning_labels(),
             "colours": STATUS_COLOURS,
             "timeline": timeline,
+            "timeline_height": 26 * (len(progress) + len(phases)) + 50,
             "phases": phases,
             "lead_units": selectors.lead_units(plan),
             "townships": selectors.plan_townships(plan),
