@@ -140,10 +140,10 @@ def _filler(actor, template: LedgerTemplate, cols, data: dict, names: dict) -> t
         return actor.unit.region, actor.unit
     region_col = next((c for c in cols if c.type == "region"), None)
     code = data.get(region_col.key) if region_col else actor.region_id
-    region = Region.objects.filter(pk=code).first() if code else None
-    if region is None or code not in names.values():
+    if not code or code not in names.values():
         raise CellError(_("The row's village or township is not one of this ledger's in your area."))
-    return region, None
+    # the row needs only the code (a Region's key): no query per row in an upload
+    return Region(code=code), None
 
 
 def _check_row(actor, template, cols, raw: dict, ctx) -> tuple[dict, list[tuple[str, str]]]:
