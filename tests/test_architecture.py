@@ -26,6 +26,7 @@ LAYERS = [
     "care",
     "village",
     "integrity",
+    "programmes",
     "reports",
 ]
 # The project package's own modules (settings, urls, api, the CLI) sit above every app.

@@ -48,6 +48,7 @@ from doudi.eligibility.api import router as eligibility_router  # noqa: E402
 from doudi.guardianship.api import router as guardianship_router  # noqa: E402
 from doudi.integrity.api import router as integrity_router  # noqa: E402
 from doudi.oversight.api import router as oversight_router  # noqa: E402
+from doudi.programmes.api import router as programmes_router  # noqa: E402
 from doudi.registry.api import router as registry_router  # noqa: E402
 from doudi.reports.api import router as reports_router  # noqa: E402
 from doudi.village.api import router as village_router  # noqa: E402
@@ -60,4 +61,5 @@ api.add_router("/", care_router)
 api.add_router("/", oversight_router)
 api.add_router("/", village_router)
 api.add_router("/", integrity_router)
+api.add_router("/", programmes_router)
 api.add_router("/", reports_router)

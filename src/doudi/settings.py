@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "doudi.oversight",
     "doudi.village",
     "doudi.integrity",
+    "doudi.programmes",
     "doudi.reports",
 ]
 

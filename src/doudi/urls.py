@@ -19,6 +19,7 @@ urlpatterns = [
     path("oversight/", include("doudi.oversight.urls")),
     path("village/", include("doudi.village.urls")),
     path("integrity/", include("doudi.integrity.urls")),
+    path("programmes/", include("doudi.programmes.urls")),
     path("reports/", include("doudi.reports.urls")),
     path("", include("doudi.core.urls")),
 ]

@@ -69,6 +69,11 @@ class Cap(StrEnum):
     HANDLE_REPORTS = "handle_reports"  # the handling unit's work on a report assigned to it: notes
     RUN_CAMPAIGNS = "run_campaigns"  # special-governance campaigns: scope, selection, findings
     FILL_SELF_INSPECTION = "fill_self_inspection"  # a unit's 自查自纠情况报告表
+    # Pilot plans (programmes): the county 农办 manages plans; units and townships report progress.
+    VIEW_PLANS = "view_plans"
+    MANAGE_PLANS = "manage_plans"  # import, export, edit plans and tasks, accept a plan, funding paid
+    REPORT_PROGRESS = "report_progress"  # file a task's progress report for one's township or unit
+    EVALUATE_PLANS = "evaluate_plans"  # mid-term and final evaluations of tasks
 
 
 _READ = {Cap.VIEW_REGIONS, Cap.VIEW_PERSONS}
@@ -92,6 +97,10 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.VIEW_UNITS,
             Cap.MANAGE_UNITS,
             Cap.VIEW_VILLAGE_AFFAIRS,
+            Cap.VIEW_PLANS,
+            Cap.MANAGE_PLANS,
+            Cap.REPORT_PROGRESS,
+            Cap.EVALUATE_PLANS,
         }
     ),
     Role.TOWNSHIP_CLERK: frozenset(
@@ -106,10 +115,15 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.RECORD_VISITS,
             Cap.HANDLE_RECTIFICATION,
             Cap.VIEW_UNITS,  # the units of their township (offices, schools, branches); not edited
+            Cap.VIEW_PLANS,
+            Cap.REPORT_PROGRESS,  # 责任主体: the township reports its own progress
         }
     ),
     # Village cadres visit, hand out materials and work on the problems they found.
-    Role.VILLAGE_STAFF: frozenset(_READ | {Cap.RECORD_VISITS, Cap.HANDLE_RECTIFICATION}),
+    # They also fill the per-village ledgers of pilot plans (逐村建立台账) and see the plans they serve.
+    Role.VILLAGE_STAFF: frozenset(
+        _READ | {Cap.RECORD_VISITS, Cap.HANDLE_RECTIFICATION, Cap.VIEW_PLANS, Cap.REPORT_PROGRESS}
+    ),
     # Village supervision (issue 11): each role does its own part and no other's — the member
     # reviews but never books, the agency books but never stamps, officials submit but never review.
     Role.SUPERVISION_MEMBER: frozenset({Cap.VIEW_REGIONS, Cap.VIEW_VILLAGE_AFFAIRS, Cap.REVIEW_VOUCHERS}),
@@ -122,7 +136,15 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
     ),
     # Supervision leads to replacing an unfit guardian promptly (seed document 5: 及时更换监护人).
     Role.INSPECTOR: frozenset(
-        _READ | {Cap.EXPORT_PERSONS, Cap.START_GUARDIAN_REPLACEMENT, Cap.REVIEW_RECTIFICATION, Cap.VIEW_UNITS}
+        _READ
+        | {
+            Cap.EXPORT_PERSONS,
+            Cap.START_GUARDIAN_REPLACEMENT,
+            Cap.REVIEW_RECTIFICATION,
+            Cap.VIEW_UNITS,
+            Cap.VIEW_PLANS,
+            Cap.EVALUATE_PLANS,  # 督导检查 and the mid-term and final evaluations
+        }
     ),
     # 纪检 oversee units (小金库 special governance, issue 12), so they see them.
     Role.DISCIPLINE: frozenset(
@@ -145,7 +167,7 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
     Role.UNIT_FINANCE: frozenset({Cap.VIEW_REGIONS, Cap.FILL_SELF_INSPECTION}),
     # A provider's staff see only the persons of their provider's contracts (care selectors).
     Role.PROVIDER_STAFF: frozenset({Cap.VIEW_REGIONS, Cap.RECORD_DELIVERY}),
-    Role.LEADER: frozenset(_READ | {Cap.VIEW_UNITS, Cap.VIEW_VILLAGE_AFFAIRS}),
+    Role.LEADER: frozenset(_READ | {Cap.VIEW_UNITS, Cap.VIEW_VILLAGE_AFFAIRS, Cap.VIEW_PLANS}),
     # An administrator binds accounts to units, so sees them; editing them is the officers' work.
     Role.COUNTY_ADMIN: frozenset(
         {

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammesConfig(AppConfig):
+    name = "doudi.programmes"
+    label = "programmes"
+    verbose_name = _("Pilot plans")
+
+    def ready(self):
+        from doudi.core.demo import register_step
+        from doudi.core.navigation import NavItem, register
+        from doudi.core.roles import Cap
+
+        from . import tasks  # noqa: F401  (registers job handlers)
+        from .demo import programmes_demo_step
+
+        # After the units (core) and the care loop (40) and oversight (50): the plans name the units.
+        register_step(programmes_demo_step, order=80)
+
+        register(NavItem(_("Pilot plans"), "programmes_plans", Cap.VIEW_PLANS, order=60))
+        register(NavItem(_("Ledgers"), "programmes_ledgers", Cap.VIEW_PLANS, order=62))
+        register(NavItem(_("Reports due"), "programmes_worklist", Cap.REPORT_PROGRESS, order=61))

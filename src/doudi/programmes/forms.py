@@ -1,0 +1,137 @@
+from pathlib import Path
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Evaluation
+
+DATA = Path(__file__).parent / "data"
+
+
+def shipped_plans() -> list[tuple[str, str]]:
+    """The plan files shipped with doudi (data/*.toml): (file name, title)."""
+    import tomllib
+
+    out = []
+    for path in sorted(p for p in DATA.glob("*.toml") if not p.name.startswith("ledger-")):
+        head = tomllib.loads(path.read_text(encoding="utf-8")).get("plan", {})
+        out.append((path.name, head.get("title", path.stem)))
+    return out
+
+
+class ImportForm(forms.Form):
+    shipped = forms.ChoiceField(label=_("Shipped plan"), required=False)
+    file = forms.FileField(label=_("Or a plan file (.toml)"), required=False)
+    region = forms.ChoiceField(label=_("Runs in"))
+    year = forms.IntegerField(label=_("Year (the document's “20xx”)"), min_value=2000, max_value=2100)
+    create_missing_units = forms.BooleanField(
+        label=_("Create the units the plan names that do not exist yet (as departments of the county)"),
+        required=False,
+    )
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shipped"].choices = [("", "—")] + shipped_plans()
+        self.fields["region"].choices = [(r.code, r.name) for r in regions]
+        self.fields["year"].initial = timezone.localdate().year
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("shipped") and not data.get("file"):
+            raise forms.ValidationError(_("Choose a shipped plan or upload a plan file."))
+        return data
+
+    def text(self) -> str:
+        if self.cleaned_data.get("file"):
+            return self.cleaned_data["file"].read().decode("utf-8-sig", errors="replace")
+        names = {n for n, _t in shipped_plans()}
+        name = self.cleaned_data["shipped"]
+        if name not in names:
+            raise forms.ValidationError(_("Choose a shipped plan or upload a plan file."))
+        return (DATA / name).read_text(encoding="utf-8")
+
+
+class ReportForm(forms.Form):
+    who = forms.ChoiceField(label=_("Reporting for"))
+    period = forms.ChoiceField(label=_("Period"))
+    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, who=(), periods=(), targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["who"].choices = list(who)
+        self.fields["period"].choices = [(d.period, f"{d.period}（{d.due:%Y-%m-%d}）") for d in periods]
+        self.targets = list(targets)
+        for t in self.targets:
+            self.fields[f"t{t.pk}"] = forms.DecimalField(
+                label=f"{t.metric}（{t.measure}）", required=False, max_digits=16, decimal_places=4
+            )
+
+    def values(self):
+        return {
+            t.pk: self.cleaned_data[f"t{t.pk}"]
+            for t in self.targets
+            if self.cleaned_data.get(f"t{t.pk}") is not None
+        }
+
+
+class EvaluationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Evaluation.Kind.choices)
+    score = forms.DecimalField(label=_("Score"), min_value=0, max_value=100, decimal_places=1)
+    evaluator = forms.CharField(label=_("Evaluator"), max_length=100)
+    comments = forms.CharField(label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evaluated_on = forms.DateField(label=_("Evaluated on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DateForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def shipped_ledgers() -> list[tuple[str, str]]:
+    import tomllib
+
+    return [
+        (p.name, tomllib.loads(p.read_text(encoding="utf-8"))["ledger"]["name"])
+        for p in sorted(DATA.glob("ledger-*.toml"))
+    ]
+
+
+class LedgerForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    filled_by = forms.ChoiceField(label=_("Filled by"))
+    due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    columns = forms.CharField(
+        label=_("Columns"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "One column a line: name; type; 必填; unit of measure; choice1/choice2; minimum; maximum; pattern. "
+            "Types: text, integer, decimal, date, choice, yesno, region, unit, person, attachment."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import LedgerTemplate
+
+        self.fields["filled_by"].choices = LedgerTemplate.FilledBy.choices
+
+    def clean_columns(self):
+        from .ledgers import columns_from_lines
+
+        try:
+            return columns_from_lines(self.cleaned_data["columns"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Filled template (.xlsx)"))
+
+
+class ShippedLedgerForm(forms.Form):
+    shipped = forms.ChoiceField(label=_("Shipped ledger"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shipped"].choices = shipped_ledgers()

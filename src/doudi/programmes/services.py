@@ -1,0 +1,462 @@
+"""Every write of pilot plans: atomic, checked, audited in the same transaction (core.audit)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from doudi.core import audit, regions
+from doudi.core.models import Region, Unit
+from doudi.core.roles import Cap
+from doudi.core.scope import scoped
+from doudi.core.unit_services import unit_create
+
+from . import planfile, rules
+from .models import Evaluation, Funding, Phase, Plan, Report, ReportValue, Schedule, Target, Task, TaskUnit
+
+_ADMIN_PREFIX = re.compile(r"^(省|市|县|区|乡|镇)")
+
+
+def _require(actor, cap) -> None:
+    if not actor.can(cap):
+        raise PermissionDenied
+
+
+class UnitResolver:
+    """Finds the unit a document names (“民政局”, “县委组织部”, “市工信局”) among the units of the
+    county the plan is imported into: the exact name, the name after the county's own name
+    (“安和县民政局”), or the one unit whose name ends with it (with or without a leading 县/市/区).
+    Ambiguous and unknown names are errors, unless the importer asks to create the unknown ones."""
+
+    def __init__(self, actor, region: Region):
+        self.region = region
+        self.units = list(scoped(Unit.objects.filter(is_active=True), actor).select_related("region"))
+
+    def canonical(self, label: str) -> str:
+        """The name a unit the document names gets in this county: “县水务局”, “市水务局” and
+        “水务局” are all 安和县水务局; “市委组织部” is 安和县委组织部; other names stay as written."""
+        if _ADMIN_PREFIX.match(label) and label[:1] in "市县区":
+            return self.region.name + label[1:]
+        if re.search(r"(局|委|办|部|院)$", label) and not label.startswith(self.region.name):
+            return self.region.name + label
+        return label
+
+    def find(self, label: str) -> tuple[Unit | None, str, bool]:
+        """(unit, problem, unknown): unknown is True when no unit matched at all."""
+        exact = [u for u in self.units if u.name in (label, self.region.name + label, self.canonical(label))]
+        if len(exact) == 1:
+            return exact[0], "", False
+        bare = _ADMIN_PREFIX.sub("", label) or label
+        ends = exact or [u for u in self.units if u.name.endswith(label) or u.name.endswith(bare)]
+        if len(ends) == 1:
+            return ends[0], "", False
+        if len(ends) > 1:
+            names = "、".join(u.name for u in ends[:4])
+            return (
+                None,
+                _("“%(name)s” matches several units (%(units)s).") % {"name": label, "units": names},
+                False,
+            )
+        return None, _("No unit is called “%(name)s”.") % {"name": label}, True
+
+
+def _townships(region: Region) -> list[Region]:
+    if region.level == regions.TOWNSHIP:
+        return [region]
+    return list(Region.objects.filter(parent=region, level=regions.TOWNSHIP, is_active=True).order_by("code"))
+
+
+def plan_import(*, actor, region: Region, text: str, year: int, create_missing_units: bool = False) -> Plan:
+    """Import a plan file (planfile.py) into `region` (the county or township it runs in).
+
+    Every problem — the file's, an unknown or ambiguous unit, a township not in the region — is
+    collected and raised together (PlanFileError); nothing is written unless all is well.
+    """
+    _require(actor, Cap.MANAGE_PLANS)
+    if not scoped(Region, actor).filter(pk=region.pk).exists():
+        raise PermissionDenied
+    if region.level not in (regions.COUNTY, regions.TOWNSHIP):
+        raise planfile.PlanFileError([(_("region"), _("A plan runs in a county or a township."))])
+    spec = planfile.load(text, year=year)
+    errors: list[tuple[str, str]] = []
+    if Plan.objects.filter(region=region, key=spec.key, year=year).exists():
+        errors.append(
+            (
+                "[plan]",
+                _("The plan “%(key)s” of %(year)s is already imported here.")
+                % {"key": spec.key, "year": year},
+            )
+        )
+    resolver = UnitResolver(actor, region)
+    units: dict[str, Unit | None] = {}
+    missing: list[str] = []
+    for task in spec.tasks:
+        for label in (*task.lead, *task.responsible, *task.cooperating):
+            if label in units:
+                continue
+            unit, problem, unknown = resolver.find(label)
+            units[label] = unit
+            if unit is None:
+                if create_missing_units and unknown:
+                    missing.append(label)
+                else:
+                    errors.append((_("task %(number)s") % {"number": task.number}, problem))
+    townships = {r.name: r for r in _townships(region)}
+    for task in spec.tasks:
+        if task.regions != planfile.ALL_TOWNSHIPS:
+            for name in task.regions:
+                if name not in townships:
+                    errors.append(
+                        (
+                            _("task %(number)s") % {"number": task.number},
+                            _("No township of %(region)s is called “%(name)s”.")
+                            % {"region": region.name, "name": name},
+                        )
+                    )
+    if errors:
+        raise planfile.PlanFileError(errors)
+
+    with transaction.atomic():
+        created: dict[str, Unit] = {}
+        for label in missing:
+            # The county asked for them: the document's departments become units of the county,
+            # one per canonical name (“县水务局” and “水务局” are one unit).
+            name = resolver.canonical(label)
+            if name not in created:
+                created[name] = unit_create(actor=actor, name=name, kind=Unit.Kind.DEPARTMENT, region=region)
+            units[label] = created[name]
+        plan = Plan.objects.create(
+            region=region,
+            key=spec.key,
+            title=spec.title,
+            issuer=spec.issuer,
+            doc_number=spec.doc_number,
+            level=spec.level,
+            year=year,
+            start=spec.start,
+            end=spec.end,
+            source=spec.source,
+            near_days=spec.near_days if spec.near_days is not None else 5,
+            escalate_days=spec.escalate_days if spec.escalate_days is not None else 5,
+        )
+        phases = {}
+        for i, p in enumerate(spec.phases, start=1):
+            phases[p.name] = Phase.objects.create(plan=plan, order=i, name=p.name, start=p.start, end=p.end)
+        tasks = {}
+        for i, t in enumerate(spec.tasks, start=1):
+            task = Task.objects.create(
+                plan=plan,
+                order=i,
+                phase=phases.get(t.phase),
+                number=t.number,
+                section=t.section,
+                title=t.title,
+                text=t.text,
+                start=t.start,
+                deadline=t.deadline,
+            )
+            tasks[t.number] = task
+            seen = set()
+            for role, labels in (
+                ("lead", t.lead),
+                ("responsible", t.responsible),
+                ("cooperating", t.cooperating),
+            ):
+                for label in labels:
+                    unit = units[label]
+                    if (unit.pk, role) in seen:
+                        continue
+                    seen.add((unit.pk, role))
+                    TaskUnit.objects.create(task=task, unit=unit, role=role, label=label)
+            if t.regions == planfile.ALL_TOWNSHIPS:
+                task.regions.set(townships.values())
+            else:
+                task.regions.set([townships[n] for n in t.regions])
+            for j, g in enumerate(t.targets, start=1):
+                Target.objects.create(
+                    task=task,
+                    order=j,
+                    metric=g.metric,
+                    measure=g.unit,
+                    baseline=g.baseline,
+                    value=g.value,
+                    by=g.by,
+                    per_region=g.per_region,
+                )
+            for group, f in enumerate(t.funding, start=1):
+                amounts = (
+                    rules.funding_split(f.amount, f.ratio) if f.amount is not None else [None] * len(f.ratio)
+                )
+                for k, (level, share, owed) in enumerate(
+                    zip(f.levels, f.ratio, amounts, strict=True), start=1
+                ):
+                    Funding.objects.create(
+                        task=task, group=group, order=k, level=level, share=share, owed=owed, basis=f.basis
+                    )
+        for s in spec.schedules:
+            Schedule.objects.create(
+                plan=plan,
+                task=tasks.get(s.task),
+                frequency=s.frequency,
+                day=s.day,
+                on=plan.end if s.frequency == rules.ONCE else None,
+                note=s.note,
+            )
+        audit.record(
+            actor,
+            "create",
+            plan,
+            changes=audit.diff({}, audit.snapshot(plan, ["key", "title", "year", "start", "end"])),
+            extra={"tasks": len(tasks), "created_units": sorted(created)},
+        )
+    return plan
+
+
+def plan_spec(plan: Plan) -> planfile.PlanSpec:
+    """The plan as a PlanSpec (for the TOML export); dates are the plan's own."""
+    spec = planfile.PlanSpec(
+        key=plan.key,
+        title=plan.title,
+        issuer=plan.issuer,
+        level=plan.level,
+        start=plan.start,
+        end=plan.end,
+        doc_number=plan.doc_number,
+        source=plan.source,
+        near_days=plan.near_days,
+        escalate_days=plan.escalate_days,
+    )
+    spec.phases = [planfile.PhaseSpec(p.name, p.start, p.end) for p in plan.phases.all()]
+    townships = {r.pk for r in _townships(plan.region)}
+    for task in plan.tasks.select_related("phase").prefetch_related(
+        "task_units", "targets", "funding", "regions"
+    ):
+        by_role = {"lead": [], "responsible": [], "cooperating": []}
+        for tu in task.task_units.all():
+            by_role[tu.role].append(tu.label or tu.unit.name)
+        task_regions = {r.pk: r.name for r in task.regions.all()}
+        spec.tasks.append(
+            planfile.TaskSpec(
+                number=task.number,
+                title=task.title,
+                text=task.text,
+                section=task.section,
+                phase=task.phase.name if task.phase else "",
+                lead=by_role["lead"],
+                responsible=by_role["responsible"],
+                cooperating=by_role["cooperating"],
+                regions=planfile.ALL_TOWNSHIPS
+                if townships and set(task_regions) == townships
+                else sorted(task_regions.values()),
+                start=task.start,
+                deadline=task.deadline,
+                targets=[
+                    planfile.TargetSpec(
+                        g.metric, g.measure, g.value.normalize(), g.by, g.baseline.normalize(), g.per_region
+                    )
+                    for g in task.targets.all()
+                ],
+                funding=_funding_specs(task),
+            )
+        )
+    spec.schedules = [
+        planfile.ScheduleSpec(s.frequency, s.day, s.task.number if s.task_id else "", s.note)
+        for s in plan.schedules.select_related("task")
+    ]
+    return spec
+
+
+def _funding_specs(task: Task) -> list[planfile.FundingSpec]:
+    groups: dict[int, list[Funding]] = {}
+    for f in task.funding.all():
+        groups.setdefault(f.group, []).append(f)
+    result = []
+    for rows in groups.values():
+        owed = [r.owed for r in rows]
+        total = sum(owed, Decimal(0)) if all(o is not None for o in owed) else None
+        result.append(
+            planfile.FundingSpec(
+                [r.share.normalize() for r in rows], [r.level for r in rows], total, rows[0].basis
+            )
+        )
+    return result
+
+
+def report_file(
+    *,
+    actor,
+    task: Task,
+    region: Region,
+    unit: Unit | None,
+    period: str,
+    due: date,
+    text: str,
+    values: dict[int, Decimal],
+) -> Report:
+    """File (or refile) a task's progress report for one period, with the value of each target."""
+    _require(actor, Cap.REPORT_PROGRESS)
+    if not scoped(Region, actor).filter(pk=region.pk).exists():
+        raise PermissionDenied
+    if unit is not None and not scoped(Unit, actor).filter(pk=unit.pk).exists():
+        raise PermissionDenied
+    if unit is None and not task.regions.filter(pk=region.pk).exists():
+        raise ValidationError(_("%(region)s is not responsible for this task.") % {"region": region.name})
+    if unit is not None and not task.task_units.filter(unit=unit).exists():
+        raise ValidationError(_("%(unit)s is not a unit of this task.") % {"unit": unit.name})
+    if not text.strip():
+        raise ValidationError(_("Describe the progress."))
+    targets = {t.pk: t for t in task.targets.all()}
+    for pk in values:
+        if pk not in targets:
+            raise ValidationError(_("The value belongs to another task."))
+    with transaction.atomic():
+        report, created = Report.objects.update_or_create(
+            task=task,
+            region=region,
+            unit=unit,
+            period=period,
+            defaults={"due": due, "text": text.strip(), "filed_by": actor},
+        )
+        for pk, value in values.items():
+            ReportValue.objects.update_or_create(report=report, target_id=pk, defaults={"value": value})
+        audit.record(
+            actor,
+            "create" if created else "update",
+            report,
+            extra={"period": period, "values": {targets[pk].metric: str(v) for pk, v in values.items()}},
+        )
+    return report
+
+
+def task_complete(*, actor, task: Task, on: date) -> Task:
+    _require(actor, Cap.MANAGE_PLANS)
+    before = task.completed_on
+    with transaction.atomic():
+        task.completed_on = on
+        task.save(update_fields=["completed_on"])
+        audit.record(
+            actor, "update", task, changes={"completed_on": [audit.jsonable(before), on.isoformat()]}
+        )
+    return task
+
+
+def evaluation_record(
+    *, actor, task: Task, kind: str, score: Decimal, evaluator: str, comments: str, on: date
+) -> Evaluation:
+    _require(actor, Cap.EVALUATE_PLANS)
+    if not Decimal(0) <= score <= Decimal(100):
+        raise ValidationError(_("A score lies between 0 and 100."))
+    with transaction.atomic():
+        evaluation, created = Evaluation.objects.update_or_create(
+            task=task,
+            kind=kind,
+            defaults={"score": score, "evaluator": evaluator, "comments": comments, "evaluated_on": on},
+        )
+        audit.record(
+            actor, "create" if created else "update", evaluation, extra={"score": str(score), "kind": kind}
+        )
+    return evaluation
+
+
+def funding_pay(*, actor, funding: Funding, paid: Decimal) -> Funding:
+    _require(actor, Cap.MANAGE_PLANS)
+    if paid < 0:
+        raise ValidationError(_("An amount paid cannot be negative."))
+    with transaction.atomic():
+        before = funding.paid
+        funding.paid = paid
+        funding.save(update_fields=["paid"])
+        audit.record(actor, "update", funding, changes={"paid": [str(before), str(paid)]})
+    return funding
+
+
+def plan_accept(*, actor, plan: Plan, on: date, notes: str) -> Plan:
+    """考核验收: the plan is accepted; its record keeps the date and the notes."""
+    _require(actor, Cap.MANAGE_PLANS)
+    with transaction.atomic():
+        plan.status, plan.accepted_on, plan.acceptance_notes = Plan.Status.ACCEPTED, on, notes
+        plan.save(update_fields=["status", "accepted_on", "acceptance_notes"])
+        audit.record(
+            actor, "update", plan, changes={"status": ["active", "accepted"]}, extra={"notes": notes}
+        )
+    return plan
+
+
+def warnings_daily(*, region_prefix: str, today: date) -> dict:
+    """The daily warning check (plan 7, 四 2: 分级约谈 where work lags) of the plans in an area.
+
+    For every open task with a warning (rules.warning_level): near or passed → the responsible
+    townships' clerks and the staff of the task's units; escalated to the lead unit → also the
+    staff of the lead units; escalated to the county → also the county's plan managers (users
+    without a unit holding MANAGE_PLANS in the plan's region). In-app notifications, one per
+    recipient, task and level (core.notifications keys make a rerun send nothing twice).
+    """
+    from doudi.core.models import User
+    from doudi.core.notifications import Note, notify_many
+    from doudi.core.scope import within
+    from doudi.core.workdays import add_working_days
+
+    levels = {
+        rules.NEAR: _("deadline near"),
+        rules.PASSED: _("deadline passed"),
+        rules.LEAD: _("escalated to the lead unit"),
+        rules.COUNTY: _("escalated to the county"),
+    }
+    notes: list[Note] = []
+    counts = dict.fromkeys(levels, 0)
+    users = [u for u in User.objects.filter(is_active=True).select_related("region", "unit") if u.region_id]
+    for task in within(
+        Task.objects.filter(completed_on__isnull=True, plan__status=Plan.Status.ACTIVE), region_prefix
+    ).select_related("plan"):
+        level = rules.warning_level(
+            deadline=task.deadline,
+            done=False,
+            today=today,
+            near_days=task.plan.near_days,
+            escalate_days=task.plan.escalate_days,
+            add_working_days=add_working_days,
+        )
+        if not level:
+            continue
+        counts[level] += 1
+        townships = set(task.regions.values_list("code", flat=True))
+        unit_ids = {tu.unit_id: tu.role for tu in task.task_units.all()}
+        recipients = []
+        for u in users:
+            if u.unit_id is not None:
+                # the task's own units hear of every level; the lead unit thereby of the escalation too
+                if u.unit_id in unit_ids:
+                    recipients.append(u)
+            elif u.region_id in townships and u.can(Cap.REPORT_PROGRESS):
+                recipients.append(u)
+            elif (
+                level == rules.COUNTY
+                and u.can(Cap.MANAGE_PLANS)
+                and task.plan.region_id.startswith(u.region.prefix)
+            ):
+                recipients.append(u)
+        text = _("%(plan)s, task %(number)s “%(title)s”: %(level)s (deadline %(deadline)s).") % {
+            "plan": task.plan.title,
+            "number": task.number,
+            "title": task.title,
+            "level": levels[level],
+            "deadline": task.deadline,
+        }
+        for u in recipients:
+            notes.append(
+                Note(
+                    u,
+                    kind="programme_warning",
+                    key=f"programme:{task.pk}:{level}",
+                    text=text,
+                    url=f"/programmes/tasks/{task.pk}/",
+                    region=task.plan.region,
+                )
+            )
+    sent = notify_many(notes)
+    return {"warnings": counts, "sent": sent}

@@ -1,0 +1,350 @@
+"""Pilot-plan pages: thin views (form → service → render); every lookup through selectors (the scope)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doudi.core import regions as region_levels
+from doudi.core.models import Region
+from doudi.core.roles import Cap
+from doudi.core.scope import scoped
+
+from . import exports, planfile, rules, selectors, services
+from .forms import DateForm, EvaluationForm, ImportForm, ReportForm, ShippedLedgerForm
+
+STATUS_COLOURS = {
+    rules.NOT_STARTED: "#9aa5b1",
+    rules.IN_PROGRESS: "#3b82f6",
+    rules.DONE: "#16a34a",
+    rules.OVERDUE: "#dc2626",
+}
+
+
+def _need(user, cap):
+    if not user.can(cap):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _today():
+    return timezone.localdate()
+
+
+def plan_list(request):
+    """The county overview: every plan with its tasks by status and its warnings."""
+    _need(request.user, Cap.VIEW_PLANS)
+    today = _today()
+    rows = []
+    for plan in selectors.plans(request.user).select_related("region"):
+        progress = selectors.plan_progress(request.user, plan, today)
+        rows.append(
+            {
+                "plan": plan,
+                "counts": selectors.status_counts(progress),
+                "warned": sum(1 for p in progress if p.warning),
+                "behind": sum(1 for p in progress for g in p.targets if g.trajectory.behind),
+                "total": len(progress),
+            }
+        )
+    return render(
+        request,
+        "programmes/plan_list.html",
+        {
+            "rows": rows,
+            "statuses": selectors.status_labels(),
+            "can_manage": request.user.can(Cap.MANAGE_PLANS),
+        },
+    )
+
+
+def plan_import(request):
+    _need(request.user, Cap.MANAGE_PLANS)
+    areas = scoped(Region, request.user).filter(
+        level__in=[region_levels.COUNTY, region_levels.TOWNSHIP], is_active=True
+    )
+    form = ImportForm(request.POST or None, request.FILES or None, regions=areas.order_by("code"))
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        region = areas.filter(code=form.cleaned_data["region"]).first()
+        try:
+            plan = services.plan_import(
+                actor=request.user,
+                region=region,
+                text=form.text(),
+                year=form.cleaned_data["year"],
+                create_missing_units=form.cleaned_data["create_missing_units"],
+            )
+        except planfile.PlanFileError as exc:
+            errors = exc.errors
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The plan is imported."))
+            return redirect("programmes_plan", plan.pk)
+    return render(request, "programmes/plan_import.html", {"form": form, "errors": errors})
+
+
+def plan_detail(request, pk):
+    _need(request.user, Cap.VIEW_PLANS)
+    plan = selectors.plan_or_404(request.user, pk)
+    today = _today()
+    unit = request.GET.get("unit") or None
+    region = request.GET.get("region") or None
+    try:
+        unit = int(unit) if unit else None
+    except ValueError:
+        unit = None
+    progress = selectors.plan_progress(request.user, plan, today, unit=unit, region=region)
+    statuses = selectors.status_labels()
+    phases = list(plan.phases.all())
+    timeline = {
+        "phases": [{"name": p.name, "start": p.start.isoformat(), "end": p.end.isoformat()} for p in phases],
+        "today": today.isoformat(),
+        "tasks": [
+            {
+                "name": f"{p.task.number} {p.task.title}"[:30],
+                "start": p.task.starts_on().isoformat(),
+                "end": (p.task.deadline or plan.end).isoformat(),
+                "colour": STATUS_COLOURS[p.status],
+                "url": reverse("programmes_task", args=[p.task.pk]),
+            }
+            for p in progress
+        ],
+    }
+    return render(
+        request,
+        "programmes/plan_detail.html",
+        {
+            "plan": plan,
+            "progress": progress,
+            "counts": selectors.status_counts(progress),
+            "statuses": statuses,
+            "warnings": selectors.warning_labels(),
+            "colours": STATUS_COLOURS,
+            "timeline": timeline,
+            "timeline_height": 26 * (len(progress) + len(phases)) + 50,
+            "phases": phases,
+            "lead_units": selectors.lead_units(plan),
+            "townships": selectors.plan_townships(plan),
+            "unit": unit,
+            "region": region,
+            "manages": selectors.manages(request.user, plan),
+            "accept_form": DateForm(initial={"on": today}),
+            "ledger_form": ShippedLedgerForm(),
+        },
+    )
+
+
+def plan_toml(request, pk):
+    _need(request.user, Cap.MANAGE_PLANS)
+    plan = selectors.plan_or_404(request.user, pk)
+    if not selectors.manages(request.user, plan):
+        raise Http404
+    response = HttpResponse(
+        planfile.dump(services.plan_spec(plan)), content_type="application/toml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{plan.key}-{plan.year}.toml"'
+    return response
+
+
+def plan_xlsx(request, pk):
+    _need(request.user, Cap.VIEW_PLANS)
+    plan = selectors.plan_or_404(request.user, pk)
+    response = HttpResponse(
+        exports.progress_xlsx(request.user, plan, _today()),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{plan.key}-{plan.year}-progress.xlsx"'
+    return response
+
+
+def plan_docx(request, pk):
+    _need(request.user, Cap.VIEW_PLANS)
+    plan = selectors.plan_or_404(request.user, pk)
+    response = HttpResponse(
+        exports.summary_docx(request.user, plan, _today()),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{plan.key}-{plan.year}-summary.docx"'
+    return response
+
+
+@require_POST
+def plan_accept(request, pk):
+    _need(request.user, Cap.MANAGE_PLANS)
+    plan = selectors.plan_or_404(request.user, pk)
+    if not selectors.manages(request.user, plan):
+        raise Http404
+    form = DateForm(request.POST)
+    if form.is_valid():
+        services.plan_accept(
+            actor=request.user, plan=plan, on=form.cleaned_data["on"], notes=form.cleaned_data["notes"]
+        )
+        messages.success(request, _("The plan is accepted."))
+    return redirect("programmes_plan", plan.pk)
+
+
+def task_list(request):
+    """The list behind each number of the overview and the plan page (filters in the query)."""
+    _need(request.user, Cap.VIEW_PLANS)
+    today = _today()
+    status, warning = request.GET.get("status", ""), request.GET.get("warning", "")
+    rows = []
+    plan_ids = request.GET.get("plan")
+    plans = selectors.plans(request.user)
+    if plan_ids:
+        plans = plans.filter(pk=plan_ids) if plan_ids.isdigit() else plans.none()
+    for plan in plans:
+        for p in selectors.plan_progress(request.user, plan, today):
+            if status and p.status != status:
+                continue
+            if warning == "any" and not p.warning or warning not in ("", "any") and p.warning != warning:
+                continue
+            if request.GET.get("behind") and not any(g.trajectory.behind for g in p.targets):
+                continue
+            rows.append(p)
+    return render(
+        request,
+        "programmes/task_list.html",
+        {
+            "rows": rows,
+            "statuses": selectors.status_labels(),
+            "warnings": selectors.warning_labels(),
+            "colours": STATUS_COLOURS,
+        },
+    )
+
+
+def task_detail(request, pk):
+    _need(request.user, Cap.VIEW_PLANS)
+    task = selectors.task_or_404(request.user, pk)
+    today = _today()
+    progress = next(
+        p for p in selectors.plan_progress(request.user, task.plan, today) if p.task.pk == task.pk
+    )
+    manages = selectors.manages(request.user, task.plan)
+    return render(
+        request,
+        "programmes/task_detail.html",
+        {
+            "task": task,
+            "p": progress,
+            "statuses": selectors.status_labels(),
+            "warnings": selectors.warning_labels(),
+            "colours": STATUS_COLOURS,
+            "units": task.task_units.select_related("unit"),
+            "townships": task.regions.order_by("code"),
+            "reports": selectors.reports(request.user)
+            .filter(task=task)
+            .select_related("region", "unit", "filed_by")
+            .prefetch_related("values__target"),
+            "evaluations": task.evaluations.all(),
+            "funding": task.funding.all(),
+            "manages": manages,
+            "can_report": request.user.can(Cap.REPORT_PROGRESS)
+            and bool(selectors.my_townships(request.user, task) or selectors.my_units(request.user, task)),
+            "can_evaluate": request.user.can(Cap.EVALUATE_PLANS)
+            and scoped(type(task.plan), request.user).filter(pk=task.plan_id).exists(),
+            "evaluation_form": EvaluationForm(
+                initial={"evaluated_on": today, "evaluator": request.user.name}
+            ),
+            "complete_form": DateForm(initial={"on": today}),
+        },
+    )
+
+
+def _who(user, task):
+    choices = [(f"r:{r.code}", r.name) for r in selectors.my_townships(user, task)]
+    choices += [(f"u:{u.pk}", u.name) for u in selectors.my_units(user, task)]
+    return choices
+
+
+def task_report(request, pk):
+    """File the task's progress report for a period (a phone-sized form)."""
+    _need(request.user, Cap.REPORT_PROGRESS)
+    task = selectors.task_or_404(request.user, pk)
+    who = _who(request.user, task)
+    if not who:
+        raise Http404
+    periods = selectors.due_for(task, list(task.plan.schedules.all()), list(task.plan.phases.all()))
+    if not periods:  # a task without a schedule still takes a report: one for its deadline
+        periods = [rules.Due((task.deadline or task.plan.end).isoformat(), task.deadline or task.plan.end)]
+    targets = list(task.targets.all())
+    initial = {"period": request.GET.get("period", ""), "who": request.GET.get("who", "")}
+    form = ReportForm(request.POST or None, who=who, periods=periods, targets=targets, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        kind, _sep, key = form.cleaned_data["who"].partition(":")
+        region, unit = None, None
+        if kind == "r":
+            region = next(r for r in selectors.my_townships(request.user, task) if r.code == key)
+        else:
+            unit = next(u for u in selectors.my_units(request.user, task) if str(u.pk) == key)
+            region = unit.region
+        due = next(d.due for d in periods if d.period == form.cleaned_data["period"])
+        try:
+            services.report_file(
+                actor=request.user,
+                task=task,
+                region=region,
+                unit=unit,
+                period=form.cleaned_data["period"],
+                due=due,
+                text=form.cleaned_data["text"],
+                values=form.values(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The report is filed."))
+            return redirect("programmes_task", task.pk)
+    return render(request, "programmes/task_report.html", {"task": task, "form": form})
+
+
+@require_POST
+def task_complete(request, pk):
+    _need(request.user, Cap.MANAGE_PLANS)
+    task = selectors.task_or_404(request.user, pk)
+    if not selectors.manages(request.user, task.plan):
+        raise Http404
+    form = DateForm(request.POST)
+    if form.is_valid():
+        services.task_complete(actor=request.user, task=task, on=form.cleaned_data["on"])
+    return redirect("programmes_task", task.pk)
+
+
+@require_POST
+def task_evaluate(request, pk):
+    _need(request.user, Cap.EVALUATE_PLANS)
+    task = selectors.task_or_404(request.user, pk)
+    if not scoped(type(task.plan), request.user).filter(pk=task.plan_id).exists():
+        raise Http404
+    form = EvaluationForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        services.evaluation_record(
+            actor=request.user,
+            task=task,
+            kind=d["kind"],
+            score=d["score"],
+            evaluator=d["evaluator"],
+            comments=d["comments"],
+            on=d["evaluated_on"],
+        )
+        messages.success(request, _("The evaluation is recorded."))
+    else:
+        messages.error(request, _("The evaluation is incomplete."))
+    return redirect("programmes_task", task.pk)
+
+
+def worklist(request):
+    """The reports due from the user's townships or unit, the late ones first."""
+    _need(request.user, Cap.REPORT_PROGRESS)
+    today = _today()
+    items = selectors.worklist(request.user, today)
+    return render(request, "programmes/worklist.html", {"items": items, "today": today})

@@ -1,0 +1,66 @@
+"""Pilot plans in the browser: the county imports a shipped plan, a township files its monthly
+report on a phone, an overdue task shows its warning, the plan page shows the progress."""
+
+import shutil
+
+import pytest
+from django.utils import timezone
+
+from doudi.core import unit_services as us
+from doudi.core.models import Unit
+from doudi.programmes.models import Plan, Report
+
+from ..conftest import PASSWORD  # noqa: TID252
+from .conftest import log_in  # noqa: TID252
+
+pytestmark = pytest.mark.browser
+
+
+def test_import_report_warning_and_progress(page, phone, live_world, screenshot):
+    w = live_world
+    us.unit_create(actor=w.users.county, name="安和县生态环境局", kind=Unit.Kind.DEPARTMENT, region=w.county)
+    year = timezone.localdate().year
+
+    log_in(page, "county", PASSWORD)
+    page.click("nav.mainnav >> text=试点方案")
+    page.click("text=导入方案")
+    page.select_option("#id_shipped", "sewage.toml")
+    page.select_option("#id_region", w.county.code)
+    page.fill("#id_year", str(year))
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#task-table")
+    screenshot(page, "programmes-00-after-import")
+    page.wait_for_selector("#plan-timeline[data-ready='1']", state="attached")
+    plan = Plan.objects.get(key="sewage")
+    assert "开展治理状况调查" in page.inner_text("#task-table")
+
+    # the township clerk, on a phone: the worklist, then the report of task 13 with the rate
+    log_in(phone, "town1", PASSWORD)
+    phone.goto("/programmes/worklist/")
+    assert "农村生活污水" in phone.inner_text("#worklist")
+    task13 = plan.tasks.get(number="13")
+    phone.goto(f"/programmes/tasks/{task13.pk}/")
+    phone.click("text=填报进展")
+    phone.select_option("#id_who", f"r:{w.t1.code}")
+    phone.select_option("#id_period", f"{year}-01")
+    phone.fill("#id_text", "完成2个村的管网铺设，1个村在建。")
+    phone.fill(f"#id_t{task13.targets.get().pk}", "3.5")
+    screenshot(phone, "programmes-02-phone-report")
+    phone.click("main form button[type=submit]")
+    phone.wait_for_selector("#reports")
+    assert "完成2个村的管网铺设" in phone.inner_text("#reports")
+    assert Report.objects.filter(task=task13, region=w.t1).exists()
+
+    # task 6 (the survey, due 30 April) is overdue today: its warning shows
+    survey = plan.tasks.get(number="6")
+    page.goto(f"/programmes/tasks/{survey.pk}/")
+    status = page.inner_text("#task-status")
+    if timezone.localdate() > survey.deadline:
+        assert "逾期" in status and page.locator("[data-warning]").count() == 1
+
+    page.goto(f"/programmes/{plan.pk}/")
+    page.wait_for_selector("#plan-timeline[data-ready='1']")
+    row = page.inner_text(f"tr[data-task='{task13.pk}']")
+    assert "农村生活污水处理率：3.50 / 30%" in row
+    shot = screenshot(page, "programmes-01-plan")
+    shutil.copy(shot, "/tmp/programmes-01-plan.png")
