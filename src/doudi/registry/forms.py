@@ -125,7 +125,9 @@ class PersonFilterForm(forms.Form):
         label=_("Placement"), required=False, choices=[("", _("All"))] + Placement.choices
     )
     category = forms.ChoiceField(
-        label=pgettext_lazy("person category", "Category"), required=False, choices=[("", _("All"))] + Category.choices
+        label=pgettext_lazy("person category", "Category"),
+        required=False,
+        choices=[("", _("All"))] + Category.choices,
     )
 
     def __init__(self, *args, user, **kwargs):
