@@ -16,8 +16,10 @@ class ReportsConfig(AppConfig):
 
         register_step(demo_step, order=60)
         register(
-            NavItem(_("Monthly statistics"), "reports_monthly", Cap.VIEW_PERSONS, order=80),
-            NavItem(_("Month-end"), "reports_closing", Cap.VIEW_PERSONS, order=81),
-            NavItem(_("Map"), "reports_map", Cap.VIEW_PERSONS, order=82),
+            NavItem(
+                _("Monthly statistics"), "reports_monthly", Cap.VIEW_PERSONS, order=80, group="statistics"
+            ),
+            NavItem(_("Month-end"), "reports_closing", Cap.VIEW_PERSONS, order=81, group="statistics"),
+            NavItem(_("Map"), "reports_map", Cap.VIEW_PERSONS, order=82, group="statistics"),
         )
         register_widget(Widget("reports/_dashboard.html", Cap.VIEW_PERSONS, order=10))
