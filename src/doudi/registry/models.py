@@ -40,6 +40,10 @@ class PersonStatus(models.TextChoices):
     APPLYING = "applying", _("Applying")
     ACTIVE = "active", _("Supported")
     TERMINATED = "terminated", _("Terminated")
+    # An application that ended without support leaves 申请中 (issue 15); applying again later
+    # opens a new case and the person is 申请中 again, the earlier cases kept.
+    REFUSED = "refused", _("Not recognised")
+    NOT_ACCEPTED = "not_accepted", _("Application not accepted")
 
 
 class Category(models.TextChoices):
