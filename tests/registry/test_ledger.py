@@ -911,7 +911,7 @@ def test_the_template_explains_each_column(world, tmp_path):
     explained = {r[0]: r for r in guide[1 : len(HEADERS) + 1]}
     assert list(explained) == HEADERS
     assert explained["供养方式"][3] == "集中、分散"
-    assert explained["状态"][3] == "申请中、在册、已终止"
+    assert explained["状态"][3] == "申请中、在册、已终止、不予认定、不予受理"
     codes = book.get_sheet_by_name("区划代码").to_python()
     assert codes[1:] == [
         [world.v1.code, world.v1.name],
