@@ -22,38 +22,19 @@ import argparse
 import datetime as dt
 import json
 import os
-import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import worklist  # noqa: E402  (the province loader)
+import worklist  # noqa: E402  (the province loader and the benchmark database)
 
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/test"
 MONTH = dt.date(2026, 11, 1)
 TODAY = worklist.TODAY  # after the due day: late visits count
-
-
-def _database(server_url: str):
-    import psycopg
-
-    name = f"doudi_bench_report_{os.getpid()}"
-    parts = urlsplit(server_url)
-    admin = psycopg.connect(server_url, autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
 def load_extra(cursor) -> None:
@@ -201,26 +182,11 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
 
-    url, drop = _database(os.environ.get("DATABASE_URL", DEFAULT_PG))
-    workdir = tempfile.mkdtemp(prefix="doudi-bench-report-")
-    os.environ.update(
-        {"DATABASE_URL": url, "DOUDI_DATA_DIR": workdir, "DJANGO_SETTINGS_MODULE": "doudi.settings"}
-    )
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+    with worklist.bench_database("report"):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            worklist.load(cursor.cursor, args.persons, random.Random(11))
-            load_extra(cursor)
-            cursor.execute("ANALYZE")
-        load_s = time.perf_counter() - started
+        _info, load_s = worklist.load_province(args.persons, load_extra)
 
         from doudi.core import regions as rcodes
         from doudi.core.models import Region
@@ -282,11 +248,6 @@ def main(argv=None) -> int:
                 if app_result.total.figures[k] != v
             }
         print(json.dumps(result), flush=True)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        drop()
     return 0
 
 

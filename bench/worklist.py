@@ -30,6 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -41,10 +42,10 @@ TODAY = dt.date(2026, 11, 27)  # after the default due day (25th): the overdue l
 CITIES, COUNTIES, TOWNSHIPS, VILLAGES = 10, 10, 15, 13  # 1,500 townships, 19,500 villages
 
 
-def _database(server_url: str):
+def _database(server_url: str, kind: str = "worklist"):
     import psycopg
 
-    name = f"doudi_bench_worklist_{os.getpid()}"
+    name = f"doudi_bench_{kind}_{os.getpid()}"
     parts = urlsplit(server_url)
     admin = psycopg.connect(server_url, autocommit=True)
     admin.execute(f'CREATE DATABASE "{name}"')
@@ -54,6 +55,45 @@ def _database(server_url: str):
         admin.close()
 
     return urlunsplit(parts._replace(path=f"/{name}")), drop
+
+
+@contextmanager
+def bench_database(kind: str):
+    """A fresh database doudi_bench_<kind>_<pid> on the server named by DATABASE_URL, Django set
+    up on it and migrated; dropped on the way out. Shared by the benchmarks of the province
+    (this one and bench/monthly_report.py)."""
+    url, drop = _database(os.environ.get("DATABASE_URL", DEFAULT_PG), kind)
+    workdir = tempfile.mkdtemp(prefix=f"doudi-bench-{kind}-")
+    os.environ.update(
+        {"DATABASE_URL": url, "DOUDI_DATA_DIR": workdir, "DJANGO_SETTINGS_MODULE": "doudi.settings"}
+    )
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        yield
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop()
+
+
+def load_province(persons: int, *extra) -> tuple[dict, float]:
+    """Load the province (load()) with seed 11, then each `extra(cursor)` on top, and ANALYZE.
+    Returns load()'s info and the seconds it all took."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        info = load(cursor.cursor, persons, random.Random(11))
+        for step in extra:
+            step(cursor)
+        cursor.execute("ANALYZE")
+    return info, time.perf_counter() - started
 
 
 def _copy(cursor, table: str, columns: list[str], rows) -> int:
@@ -370,24 +410,8 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args(argv)
 
-    url, drop = _database(os.environ.get("DATABASE_URL", DEFAULT_PG))
-    workdir = tempfile.mkdtemp(prefix="doudi-bench-worklist-")
-    os.environ.update(
-        {"DATABASE_URL": url, "DOUDI_DATA_DIR": workdir, "DJANGO_SETTINGS_MODULE": "doudi.settings"}
-    )
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.db import connection
-
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            info = load(cursor.cursor, args.persons, random.Random(11))
-            cursor.execute("ANALYZE")
-        load_s = time.perf_counter() - started
+    with bench_database("worklist"):
+        info, load_s = load_province(args.persons)
 
         from doudi.care import selectors as sel
         from doudi.core.models import Region, User
@@ -414,11 +438,6 @@ def main(argv=None) -> int:
             "overdue_size": len(sel.overdue_list(clerk, township.code, today=TODAY)),
         }
         print(json.dumps(result), flush=True)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        drop()
     return 0
 
 

@@ -2,6 +2,11 @@
 
 county (county officer + administrator), town1 / town2 (clerks of two townships), village1
 (staff of a village in town1's township), inspector (county inspector).
+
+The access matrices (tests/<app>/test_*access*.py) share `access` and the `routes` marker below:
+each module keeps its ROUTES dict (tests/test_route_coverage.py reads it), marks a test with
+`@pytest.mark.routes("object", without=("api",))` to run it once per route name having every flag
+and none of `without`, and asks `access` what each method answers.
 """
 
 from types import SimpleNamespace
@@ -194,3 +199,74 @@ def lf():
     return SimpleNamespace(
         all_ok=all_ok, JPEG=JPEG_BYTES, person=_loop_person, PNG=b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
     )
+
+
+# --- access matrices -------------------------------------------------------------------------
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "routes(*flags, without=()): parametrize `route` over the module's ROUTES names that have every "
+        "flag set and none of `without`",
+    )
+
+
+def route_names(routes, *flags, without=()):
+    """The names of `routes` (a ROUTES dict) with every flag truthy and every `without` flag falsy."""
+    return sorted(
+        n for n, r in routes.items() if all(r.get(f) for f in flags) and not any(r.get(f) for f in without)
+    )
+
+
+def pytest_generate_tests(metafunc):
+    marker = metafunc.definition.get_closest_marker("routes")
+    if marker is not None and "route" in metafunc.fixturenames:
+        metafunc.parametrize("route", route_names(metafunc.module.ROUTES, *marker.args, **marker.kwargs))
+
+
+class Access:
+    """What a matrix asks of its routes. A route is {"url": callable(*ctx) → path, "methods": [...],
+    flags...}; `ctx` is whatever the module's url functions take (the world, a loop, units)."""
+
+    def __init__(self, routes):
+        self.routes = routes
+
+    @staticmethod
+    def call(client, method, url, data=None):
+        """One request: API writes send JSON, page writes a form (empty unless `data`)."""
+        if method == "get":
+            return client.get(url)
+        if url.startswith("/api/"):
+            return getattr(client, method)(url, data=data or {}, content_type="application/json")
+        return getattr(client, method)(url, data or {})
+
+    def url(self, name, *ctx):
+        return self.routes[name]["url"](*ctx)
+
+    def answers(self, client, name, *ctx, data=None):
+        """{method: response} for every method the route lists."""
+        url = self.url(name, *ctx)
+        return {m: self.call(client, m, url, data) for m in self.routes[name]["methods"]}
+
+    def expect(self, client, name, *ctx, status, data=None):
+        """Every method of the route answers `status`."""
+        for method, response in self.answers(client, name, *ctx, data=data).items():
+            assert response.status_code == status, (name, method, response.status_code)
+
+    def expect_login(self, client, name, *ctx):
+        """An anonymous caller is sent to the login page on every method."""
+        for method, response in self.answers(client, name, *ctx).items():
+            assert response.status_code == 302 and response["Location"].startswith("/login/"), (name, method)
+
+    def expect_get(self, client, name, *ctx, status=200):
+        """GET answers `status`; a POST-only route is skipped."""
+        if "get" not in self.routes[name]["methods"]:
+            pytest.skip("POST-only route")
+        assert client.get(self.url(name, *ctx)).status_code == status, (name, getattr(client, "_user", ""))
+
+
+@pytest.fixture
+def access(request):
+    """The access helpers over the test module's ROUTES."""
+    return Access(request.module.ROUTES)

@@ -103,3 +103,19 @@ def log_in(pg, username, password):
     pg.fill("#id_username", username)
     pg.fill("#id_password", password)
     pg.click("main button[type=submit]")
+
+
+def menu(pg, href):
+    """Open the main menu's entry `href` as a user does: ☰ on a phone, the entry's group, the
+    entry. Returns the number of clicks it took (the menu promises at most two)."""
+    clicks = 0
+    toggle = pg.locator("label.nav-toggle-label")
+    if toggle.is_visible() and not pg.locator("nav.mainnav").is_visible():
+        toggle.click()
+        clicks += 1
+    link = pg.locator(f"nav.mainnav a[href='{href}']")
+    if not link.is_visible():
+        pg.locator(f"nav.mainnav .navgroup:has(a[href='{href}']) > .navgroup-label").click()
+        clicks += 1
+    link.click()
+    return clicks + 1

@@ -1,7 +1,7 @@
 import pytest
 
 from ..conftest import PASSWORD  # noqa: TID252
-from .conftest import log_in  # noqa: TID252
+from .conftest import log_in, menu  # noqa: TID252
 
 pytestmark = pytest.mark.browser
 
@@ -11,7 +11,7 @@ def test_town1_logs_in_switches_language_and_sees_only_own_township(page, live_w
     page.wait_for_selector("text=青石镇")
     assert "退出" in page.inner_text("header")  # Chinese by default
 
-    page.click("nav.mainnav >> text=行政区划")
+    menu(page, "/regions/")
     page.wait_for_selector("h1:has-text('青石镇')")
     tree = page.inner_text("#tree")
     assert "青石社区" in tree and "东山村" in tree

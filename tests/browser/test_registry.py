@@ -28,7 +28,7 @@ from doudi.registry.idcard import make_id_number, mask_certificate_number, mask_
 from doudi.registry.models import LedgerImport, Person
 
 from ..conftest import PASSWORD  # noqa: TID252
-from .conftest import log_in  # noqa: TID252
+from .conftest import log_in, menu  # noqa: TID252
 
 pytestmark = pytest.mark.browser
 
@@ -189,7 +189,7 @@ def test_ledger_import_with_errors_fix_commit_and_find_by_pinyin(page, live_worl
     _switch(page, "town1")
 
     # ---- the template, from the ledger page ----
-    page.click("nav.mainnav a[href='/ledger/import/']")
+    menu(page, "/ledger/import/")
     page.wait_for_selector("main form.card input[name=file]")
     screenshot(page, "registry-ledger-import-page")
     with page.expect_download() as info:
@@ -247,7 +247,7 @@ def test_ledger_import_with_errors_fix_commit_and_find_by_pinyin(page, live_worl
     assert people["陈玉梅"].civil_capacity == "limited" and people["陈玉梅"].disability_grade == 2
 
     # ---- find by pinyin initials and full pinyin ----
-    page.click("nav.mainnav a[href='/persons/']")
+    menu(page, "/persons/")
     page.wait_for_selector("#results table.persons")
     expect(page.locator("#results table.persons tbody tr")).to_have_count(5)
     _search(page, "zsf", ["张三丰"])
@@ -488,7 +488,7 @@ def test_county_exports_a_township_ledger_with_masked_ids(page, live_world, scre
     )
 
     _switch(page, "county")
-    page.click("nav.mainnav a[href='/ledger/export/']")
+    menu(page, "/ledger/export/")
     page.wait_for_selector("#id_region")
     options = page.locator("#id_region option").all_inner_texts()
     assert any("青石镇" in o for o in options) and any("柳河镇" in o for o in options)

@@ -7,7 +7,7 @@ import pytest
 
 from ..conftest import PASSWORD  # noqa: TID252
 from ..core.conftest import build_units  # noqa: TID252
-from .conftest import log_in  # noqa: TID252
+from .conftest import log_in, menu  # noqa: TID252
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,7 @@ def test_county_creates_a_unit_and_views_it(page, live_world, screenshot):
     w = live_world
     units = build_units(w)
     log_in(page, "county", PASSWORD)
-    page.click("nav.mainnav >> text=单位")
+    menu(page, "/units/")
     page.wait_for_selector("h1:has-text('单位')")
     assert "安和县城市建设投资集团有限公司" in page.inner_text("#units")
     shot = screenshot(page, "units-01-list")

@@ -124,12 +124,6 @@ ROUTES = {
 }
 
 
-def _call(client, method, url):
-    if method == "post" and url.startswith("/api/"):
-        return client.post(url, data={}, content_type="application/json")
-    return getattr(client, method)(url)
-
-
 def _counts():
     return (
         Visit.objects.count(),
@@ -140,47 +134,34 @@ def _counts():
     )
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if not r.get("api")))
-def test_anonymous_users_are_sent_to_login(client, loop, name):
-    route = ROUTES[name]
-    for method in route["methods"]:
-        response = _call(client, method, route["url"](loop))
-        assert response.status_code == 302 and response["Location"].startswith("/login/"), (name, method)
+@pytest.mark.routes(without=("api",))
+def test_anonymous_users_are_sent_to_login(client, access, loop, route):
+    access.expect_login(client, route, loop)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("api")))
-def test_anonymous_api_calls_get_401(client, loop, name):
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](loop)).status_code == 401, name
+@pytest.mark.routes("api")
+def test_anonymous_api_calls_get_401(client, access, loop, route):
+    access.expect(client, route, loop, status=401)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
-def test_town1_gets_404_for_town2_records(login, loop, name):
-    client = login(loop.world.users.town1)
+@pytest.mark.routes("object")
+def test_town1_gets_404_for_town2_records(login, access, loop, route):
     before = _counts()
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](loop)).status_code == 404, (name, method)
+    access.expect(login(loop.world.users.town1), route, loop, status=404)
     assert _counts() == before
 
 
-@pytest.mark.parametrize(
-    "name", sorted(n for n, r in ROUTES.items() if r.get("object") and not r.get("no_file"))
-)
-def test_town2_and_the_county_reach_the_same_records(login, loop, name):
-    if "get" not in ROUTES[name]["methods"]:
-        pytest.skip("POST-only route")
+@pytest.mark.routes("object", without=("no_file",))
+def test_town2_and_the_county_reach_the_same_records(login, access, loop, route):
     for user in (loop.world.users.town2, loop.world.users.county):
-        assert login(user).get(ROUTES[name]["url"](loop)).status_code == 200, (name, user.username)
+        access.expect_get(login(user), route, loop)
 
 
-@pytest.mark.parametrize(
-    "name", sorted(n for n, r in ROUTES.items() if not r.get("object") and not r.get("api"))
-)
-def test_list_pages_answer_clerks_or_refuse_by_role(login, loop, name):
+@pytest.mark.routes(without=("object", "api"))
+def test_list_pages_answer_clerks_or_refuse_by_role(login, access, loop, route):
     """Pages without an object: 200 for the clerk (or 403 where the role lacks the capability)."""
-    route = ROUTES[name]
-    status = login(loop.world.users.town1).get(route["url"](loop)).status_code
-    assert status == (403 if route.get("cap") or route.get("staff") else 200), name
+    refused = access.routes[route].get("cap") or access.routes[route].get("staff")
+    access.expect_get(login(loop.world.users.town1), route, loop, status=403 if refused else 200)
 
 
 def test_lists_leave_out_other_townships(login, loop):

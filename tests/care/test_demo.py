@@ -80,3 +80,18 @@ def test_every_township_has_a_year_of_visits_idempotent_and_deterministic(world,
     others.delete()
     loop_demo_step(random.Random(7), {})
     assert snapshot() == first
+
+
+def test_the_demo_sets_the_countys_care_setting_through_the_service(world):
+    from doudi.care.demo import loop_demo_step
+    from doudi.care.models import CareSetting
+    from doudi.core.models import AuditEntry
+
+    ctx = {"county": world.county, "users": {"county": world.users.county}}
+    loop_demo_step(random.Random(1), ctx)
+    setting = CareSetting.objects.get(region=world.county)
+    assert (setting.visits_per_month, setting.visit_due_day, setting.max_persons_per_carer) == (1, 25, 5)
+    assert setting.updated_by == world.users.county
+    assert AuditEntry.objects.filter(object_type="care.caresetting", action="create").count() == 1
+    loop_demo_step(random.Random(1), ctx)  # once only
+    assert CareSetting.objects.count() == 1

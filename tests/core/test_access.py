@@ -60,50 +60,36 @@ def w(world):
     return world
 
 
-def _call(client, method, url):
-    return getattr(client, method)(url)
+@pytest.mark.routes(without=("api",))
+def test_anonymous_users_are_sent_to_login(client, access, w, route):
+    access.expect_login(client, route, w)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if not r.get("api")))
-def test_anonymous_users_are_sent_to_login(client, w, name):
-    route = ROUTES[name]
-    for method in route["methods"]:
-        response = _call(client, method, route["url"](w))
-        assert response.status_code == 302 and response["Location"].startswith("/login/"), (name, method)
+@pytest.mark.routes("api")
+def test_anonymous_api_calls_get_401(client, access, w, route):
+    access.expect(client, route, w, status=401)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("api")))
-def test_anonymous_api_calls_get_401(client, w, name):
-    assert client.get(ROUTES[name]["url"](w)).status_code == 401
+@pytest.mark.routes("object")
+def test_town1_gets_404_for_town2_objects(login, access, w, route):
+    access.expect(login(w.users.town1), route, w, status=404)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
-def test_town1_gets_404_for_town2_objects(login, w, name):
-    client = login(w.users.town1)
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 404, (name, method)
+@pytest.mark.routes("object")
+def test_county_sees_town2_objects(login, access, w, route):
+    access.expect_get(login(w.users.county), route, w)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
-def test_county_sees_town2_objects(login, w, name):
-    client = login(w.users.county)
-    assert client.get(ROUTES[name]["url"](w)).status_code == 200
+@pytest.mark.routes("cap")
+def test_clerks_get_403_for_county_admin_pages(login, access, w, route):
+    access.expect(login(w.users.town1), route, w, status=403)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("cap")))
-def test_clerks_get_403_for_county_admin_pages(login, w, name):
-    client = login(w.users.town1)
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 403, (name, method)
-
-
-@pytest.mark.parametrize("name", ["user_edit", "user_password", "user_active"])
-def test_an_administrator_of_another_county_gets_404(login, w, make, name):
+@pytest.mark.parametrize("route", ["user_edit", "user_password", "user_active"])
+def test_an_administrator_of_another_county_gets_404(login, access, w, make, route):
     other = make.region("990122000000", "邻县", 3, w.city)
     admin2 = make.user("admin2", other, ["county_admin"])
-    client = login(admin2)
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 404, (name, method)
+    access.expect(login(admin2), route, w, status=404)
 
 
 def test_village_staff_see_only_their_village(login, w):

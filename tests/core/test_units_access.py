@@ -52,23 +52,19 @@ def other_officer(world, make):
     return make.user("officer2", other, [Role.COUNTY_OFFICER])
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if not r.get("api")))
-def test_anonymous_users_are_sent_to_login(client, world, units, name):
-    for method in ROUTES[name]["methods"]:
-        response = call(client, method, ROUTES[name]["url"](world, units))
-        assert response.status_code == 302 and response["Location"].startswith("/login/"), (name, method)
+@pytest.mark.routes(without=("api",))
+def test_anonymous_users_are_sent_to_login(client, access, world, units, route):
+    access.expect_login(client, route, world, units)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("api")))
-def test_anonymous_api_calls_get_401(client, world, units, name):
-    assert client.get(ROUTES[name]["url"](world, units)).status_code == 401
+@pytest.mark.routes("api")
+def test_anonymous_api_calls_get_401(client, access, world, units, route):
+    access.expect(client, route, world, units, status=401)
 
 
-@pytest.mark.parametrize("name", OBJECT)
-def test_an_officer_of_another_county_gets_404(login, world, units, other_officer, name):
-    client = login(other_officer)
-    for method in ROUTES[name]["methods"]:
-        assert call(client, method, ROUTES[name]["url"](world, units)).status_code == 404, (name, method)
+@pytest.mark.routes("object")
+def test_an_officer_of_another_county_gets_404(login, access, world, units, other_officer, route):
+    access.expect(login(other_officer), route, world, units, status=404)
 
 
 @pytest.mark.parametrize("name", VIEW_OBJECT)
@@ -77,12 +73,10 @@ def test_another_township_gets_404(login, world, units, name):
     assert login(world.users.town2).get(ROUTES[name]["url"](world, units)).status_code == 200
 
 
-@pytest.mark.parametrize("name", OBJECT)
-def test_staff_of_another_unit_get_404(login, world, units, name):
+@pytest.mark.routes("object")
+def test_staff_of_another_unit_get_404(login, access, world, units, route):
     """民政局's officer has every right a county officer has, but b2 is the company's."""
-    client = login(units.mzj_officer)
-    for method in ROUTES[name]["methods"]:
-        assert call(client, method, ROUTES[name]["url"](world, units)).status_code == 404, (name, method)
+    access.expect(login(units.mzj_officer), route, world, units, status=404)
 
 
 @pytest.mark.parametrize("name", VIEW_OBJECT)
@@ -101,12 +95,10 @@ def test_staff_of_the_parent_unit_and_the_county_see_the_child(login, world, uni
         assert login(user).get(ROUTES[name]["url"](world, units)).status_code == 200, (name, user)
 
 
-@pytest.mark.parametrize("name", MANAGE)
-def test_roles_without_the_right_get_403(login, world, units, name):
+@pytest.mark.routes("manage")
+def test_roles_without_the_right_get_403(login, access, world, units, route):
     for user in (world.users.town2, world.users.inspector):
-        client = login(user)
-        for method in ROUTES[name]["methods"]:
-            assert call(client, method, ROUTES[name]["url"](world, units)).status_code == 403, (name, method)
+        access.expect(login(user), route, world, units, status=403)
 
 
 def test_village_staff_do_not_see_units(login, world, units):

@@ -89,31 +89,19 @@ def w(world, elig):
     return world
 
 
-def _call(client, method, url):
-    if method == "post" and url.startswith("/api/"):
-        return client.post(url, data={"facts": {}}, content_type="application/json")
-    return getattr(client, method)(url)
+@pytest.mark.routes(without=("api",))
+def test_anonymous_users_are_sent_to_login(client, access, w, route):
+    access.expect_login(client, route, w)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if not r.get("api")))
-def test_anonymous_users_are_sent_to_login(client, w, name):
-    route = ROUTES[name]
-    for method in route["methods"]:
-        response = _call(client, method, route["url"](w))
-        assert response.status_code == 302 and response["Location"].startswith("/login/"), (name, method)
+@pytest.mark.routes("api")
+def test_anonymous_api_calls_get_401(client, access, w, route):
+    access.expect(client, route, w, status=401, data={"facts": {}})
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("api")))
-def test_anonymous_api_calls_get_401(client, w, name):
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 401
-
-
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
-def test_town1_gets_404_for_town2_objects(login, w, name):
-    client = login(w.users.town1)
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 404, (name, method)
+@pytest.mark.routes("object")
+def test_town1_gets_404_for_town2_objects(login, access, w, route):
+    access.expect(login(w.users.town1), route, w, status=404, data={"facts": {}})
 
 
 @pytest.mark.parametrize("action", sorted(ACTIONS))
@@ -124,17 +112,14 @@ def test_town1_gets_404_on_every_action_of_a_town2_case(login, w, action):
     assert client.post(url, {"on": "2026-01-01"}).status_code == 404
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
-def test_county_sees_town2_objects(login, w, name):
-    client = login(w.users.county)
-    assert client.get(ROUTES[name]["url"](w)).status_code == 200
+@pytest.mark.routes("object")
+def test_county_sees_town2_objects(login, access, w, route):
+    access.expect_get(login(w.users.county), route, w)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("cap")))
-def test_clerks_get_403_for_county_pages(login, w, name):
-    client = login(w.users.town1)
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 403, (name, method)
+@pytest.mark.routes("cap")
+def test_clerks_get_403_for_county_pages(login, access, w, route):
+    access.expect(login(w.users.town1), route, w, status=403, data={"facts": {}})
 
 
 def test_village_staff_may_read_but_not_act(login, w, elig):

@@ -45,7 +45,7 @@ def test_a_refusal_gives_reasons_and_a_three_working_day_notice(world, elig):
     assert case.outcome == "refused" and "隐瞒收入" in case.reasons
     step = case.steps.get(code="notice")
     assert step.working_days == 3 and step.due_on is not None
-    assert Person.objects.get(pk=elig.old1.pk).status == "applying"
+    assert Person.objects.get(pk=elig.old1.pk).status == "refused"  # no longer 申请中
     doc = services.notice_issue(actor=world.users.town1, case=case, issued_on=dt.date.today())
     from docx import Document
 

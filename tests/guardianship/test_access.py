@@ -167,49 +167,33 @@ def w(world, f):
     return world
 
 
-def _call(client, method, url):
-    if method == "post" and url.startswith("/api/"):
-        return client.post(url, data={}, content_type="application/json")
-    return getattr(client, method)(url)
+@pytest.mark.routes(without=("api",))
+def test_anonymous_users_are_sent_to_login(client, access, w, route):
+    access.expect_login(client, route, w)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if not r.get("api")))
-def test_anonymous_users_are_sent_to_login(client, w, name):
-    route = ROUTES[name]
-    for method in route["methods"]:
-        response = _call(client, method, route["url"](w))
-        assert response.status_code == 302 and response["Location"].startswith("/login/"), (name, method)
+@pytest.mark.routes("api")
+def test_anonymous_api_calls_get_401(client, access, w, route):
+    access.expect(client, route, w, status=401)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("api")))
-def test_anonymous_api_calls_get_401(client, w, name):
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 401, name
-
-
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
-def test_town1_gets_404_for_a_town2_persons_guardianship(login, w, name):
-    client = login(w.users.town1)
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 404, (name, method)
+@pytest.mark.routes("object")
+def test_town1_gets_404_for_a_town2_persons_guardianship(login, access, w, route):
+    access.expect(login(w.users.town1), route, w, status=404)
     # and nothing changed
     assert Guardianship.objects.get(person=w.p2).status == "active"
     assert Agreement.objects.get(pk=w.a2.pk).status == "generated"
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
-def test_town2_and_the_county_reach_the_same_records(login, w, name):
-    if "get" not in ROUTES[name]["methods"]:
-        pytest.skip("POST-only route")
+@pytest.mark.routes("object")
+def test_town2_and_the_county_reach_the_same_records(login, access, w, route):
     for user in (w.users.town2, w.users.county):
-        assert login(user).get(ROUTES[name]["url"](w)).status_code == 200, (name, user.username)
+        access.expect_get(login(user), route, w)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("cap")))
-def test_clerks_get_403_for_template_pages(login, w, name):
-    client = login(w.users.town1)
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 403, (name, method)
+@pytest.mark.routes("cap")
+def test_clerks_get_403_for_template_pages(login, access, w, route):
+    access.expect(login(w.users.town1), route, w, status=403)
 
 
 def test_an_administrator_of_another_county_cannot_reach_this_countys_template(login, w, make):

@@ -120,18 +120,15 @@ def _call(client, method, url, data=None):
     return getattr(client, method)(url, data or {}) if method == "post" else client.get(url)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if not r.get("api")))
-def test_anonymous_users_are_sent_to_login(client, loop, ov, name):
+@pytest.mark.routes(without=("api",))
+def test_anonymous_users_are_sent_to_login(client, access, loop, ov, route):
     loop.ov = ov
-    for method in ROUTES[name]["methods"]:
-        r = _call(client, method, ROUTES[name]["url"](loop))
-        assert r.status_code == 302 and r["Location"].startswith("/login/"), (name, method)
+    access.expect_login(client, route, loop)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("api")))
-def test_anonymous_api_calls_get_401(client, loop, name):
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](loop)).status_code == 401
+@pytest.mark.routes("api")
+def test_anonymous_api_calls_get_401(client, access, loop, route):
+    access.expect(client, route, loop, status=401)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))

@@ -81,18 +81,14 @@ def _state():
     )
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if not r.get("api")))
-def test_anonymous_users_are_sent_to_login(client, w, name):
-    route = ROUTES[name]
-    for method in route["methods"]:
-        response = getattr(client, method)(route["url"](w))
-        assert response.status_code == 302 and response["Location"].startswith("/login/"), (name, method)
+@pytest.mark.routes(without=("api",))
+def test_anonymous_users_are_sent_to_login(client, access, w, route):
+    access.expect_login(client, route, w)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("api")))
-def test_anonymous_api_calls_get_401(client, w, name):
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 401, (name, method)
+@pytest.mark.routes("api")
+def test_anonymous_api_calls_get_401(client, access, w, route):
+    access.expect(client, route, w, status=401)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
@@ -110,11 +106,9 @@ def test_town1_gets_404_for_town2_objects_and_changes_nothing(login, w, name):
     assert _state() == before
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
-def test_village_staff_get_404_for_another_township(login, w, name):
-    client = login(w.users.village1)
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 404, (name, method)
+@pytest.mark.routes("object")
+def test_village_staff_get_404_for_another_township(login, access, w, route):
+    access.expect(login(w.users.village1), route, w, status=404)
 
 
 @pytest.mark.parametrize(
@@ -124,11 +118,9 @@ def test_county_sees_town2_objects(login, w, name):
     assert login(w.users.county).get(ROUTES[name]["url"](w)).status_code == 200
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("cap")))
-def test_clerks_get_403_for_county_pages(login, w, name):
-    client = login(w.users.town1)
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 403, (name, method)
+@pytest.mark.routes("cap")
+def test_clerks_get_403_for_county_pages(login, access, w, route):
+    access.expect(login(w.users.town1), route, w, status=403)
 
 
 def test_a_clerk_cannot_decide_a_pair_in_their_own_township(login, w, register):

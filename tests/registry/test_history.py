@@ -29,7 +29,7 @@ def test_registration_and_changes_read_as_sentences(world, people):
     assert lines(u.town1, people.zhang) == [
         f"{today()} town1 registered 张三",
         f"{today()} town1 changed placement from Dispersed (at home) to Centralized (in an institution)",
-        f"{today()} town1 cleared phone (was 13800000001)",
+        f"{today()} town1 cleared phone (was 138****0001)",  # numbers in entries are shown masked
         f"{today()} town1 set marital status to Widowed",
     ]
 

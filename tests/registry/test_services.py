@@ -250,7 +250,7 @@ def test_merging_keeps_every_history_entry(world, people, register):
     assert merge.extra["merged_person"] == twin.pk
     record = merge.extra["merged_record"]
     assert record["id_number"] == mask_id_number(twin.id_number)  # every field, the number masked
-    assert record["name"] == twin.name and record["birth_date"] == twin.birth_date.isoformat()
+    assert record["name"] == twin.name and record["birth_date"] == f"{twin.birth_date.year}-**-**"
     assert twin.id_number not in str(merge.extra) and twin.id_number[::-1] not in str(merge.extra)
     assert merge.changes["address"] == ["", "东街1号"]
     gone = AuditEntry.objects.get(object_type=PERSON, object_id=str(twin.pk), action="merge")

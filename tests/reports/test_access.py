@@ -73,23 +73,18 @@ def rw(month_data):
     return w
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if not r.get("api")))
-def test_anonymous_users_are_sent_to_login(client, rw, name):
-    for method in ROUTES[name]["methods"]:
-        r = getattr(client, method)(ROUTES[name]["url"](rw))
-        assert r.status_code == 302 and r["Location"].startswith("/login/"), (name, method)
+@pytest.mark.routes(without=("api",))
+def test_anonymous_users_are_sent_to_login(client, access, rw, route):
+    access.expect_login(client, route, rw)
 
 
 def test_anonymous_api_calls_get_401(client, rw):
     assert client.get(ROUTES["api:reports_api_monthly"]["url"](rw)).status_code == 401
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("object")))
-def test_town1_gets_404_for_town2s_month(login, rw, name):
-    client = login(rw.users.town1)
-    for method in ROUTES[name]["methods"]:
-        r = getattr(client, method)(ROUTES[name]["url"](rw), {"comment": "x"} if method == "post" else None)
-        assert r.status_code == 404, (name, method, r.status_code)
+@pytest.mark.routes("object")
+def test_town1_gets_404_for_town2s_month(login, access, rw, route):
+    access.expect(login(rw.users.town1), route, rw, status=404, data={"comment": "x"})
     assert MonthReport.objects.get(pk=rw.report2.pk).status == "submitted"
     assert not MonthReport.objects.filter(region=rw.t2, version__gt=1).exists()
 

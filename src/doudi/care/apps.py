@@ -23,12 +23,12 @@ class CareConfig(AppConfig):
         register_step(loop_demo_step, order=40)
         sources.register(VISIT, _("Home visit"), find=visit_source)
         register(
-            NavItem(_("Home visits"), "care_visits_due", Cap.VIEW_PERSONS, order=32),
-            NavItem(_("My visits"), "care_worklist", Cap.RECORD_VISITS, order=33),
-            NavItem(_("Support network"), "care_network", Cap.VIEW_PERSONS, order=34),
-            NavItem(_("Services"), "care_services", Cap.MANAGE_CARE, order=36),
-            NavItem(_("My service orders"), "care_my_orders", Cap.RECORD_DELIVERY, order=37),
-            NavItem(_("Materials"), "care_materials", Cap.VIEW_PERSONS, order=38),
+            NavItem(_("Home visits"), "care_visits_due", Cap.VIEW_PERSONS, order=32, group="care"),
+            NavItem(_("My visits"), "care_worklist", Cap.RECORD_VISITS, order=33, group="care"),
+            NavItem(_("Support network"), "care_network", Cap.VIEW_PERSONS, order=34, group="care"),
+            NavItem(_("Services"), "care_services", Cap.MANAGE_CARE, order=36, group="care"),
+            NavItem(_("My service orders"), "care_my_orders", Cap.RECORD_DELIVERY, order=37, group="care"),
+            NavItem(_("Materials"), "care_materials", Cap.VIEW_PERSONS, order=38, group="care"),
         )
         register_section(
             Section(

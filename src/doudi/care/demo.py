@@ -26,6 +26,7 @@ from doudi.registry.models import Placement as RegistryPlacement
 from . import similarity
 from .models import (
     CarePlacement,
+    CareSetting,
     MaterialBatch,
     MaterialHandover,
     Provider,
@@ -138,8 +139,28 @@ def loop_demo_step(rng: random.Random, ctx: dict) -> None:
     fork = random.Random()
     fork.setstate(rng.getstate())
     towns_rng = random.Random(f"doudi-loop-demo-townships-{fork.getrandbits(64)}")
+    _county_setting(ctx)
     _town1_step(rng, ctx)
     _other_townships(towns_rng, ctx)
+
+
+def _county_setting(ctx: dict) -> None:
+    """The county's own figures for the loop, set by its administrator through the service (and
+    so in the audit log), rather than the code's defaults: visits at least once a month, due
+    by the 25th, five persons per carer, 100 yuan of services a month (document 5)."""
+    county, admin = ctx.get("county"), (ctx.get("users") or {}).get("county")
+    if county is None or admin is None or CareSetting.objects.filter(region=county).exists():
+        return
+    from .services import setting_update
+
+    setting_update(
+        actor=admin,
+        county=county,
+        visits_per_month=1,
+        visit_due_day=25,
+        max_persons_per_carer=5,
+        monthly_service_budget=Decimal("100.00"),
+    )
 
 
 def _town1_step(rng: random.Random, ctx: dict) -> None:

@@ -12,6 +12,7 @@ Pages read entries through `shown()`, which masks the personal numbers apps decl
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import hashlib
@@ -20,16 +21,18 @@ import uuid
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import connections, models, router, transaction
 from django.db.models.base import ModelState
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from orjson import OPT_SORT_KEYS as _SORT_KEYS
 from orjson import dumps as _orjson_dumps
 
-from . import copytext
-from .models import AuditEntry, AuditHead
+from . import copytext, textmask
+from .models import AuditEntry, AuditHead, model_of_audit_type
 
 GENESIS = "0" * 64
 
@@ -468,7 +471,8 @@ def sensitive_keys() -> frozenset[str]:
 def mask(data):
     """A copy of an entry's `changes` or `extra` with every registered key's value masked,
     however deep it sits: a [before, after] pair masks both sides, a plain value itself, a nested
-    record (a dict) key by key. The stored entry is not touched."""
+    record (a dict) key by key. Every other text is scanned for ID and phone numbers typed into
+    it (a visit note, a reason: core.textmask). The stored entry is not touched."""
     return _mask(data, None)
 
 
@@ -478,8 +482,10 @@ def _mask(value, fn: MaskFunction | None):
         return {k: _mask(v, _SENSITIVE.get(k, fn)) for k, v in value.items()}
     if kind is list:
         return [_mask(v, fn) for v in value]
-    if fn is None or value is None or value == "" or kind is bool:
+    if value is None or value == "" or kind is bool:
         return value
+    if fn is None:
+        return textmask.mask_numbers(value) if kind is str else value
     return fn(str(value))
 
 
@@ -494,6 +500,9 @@ class Item:
     after: object = None
     pair: bool = False
     children: tuple = ()
+    label: str = dataclasses.field(
+        default="", compare=False
+    )  # the field's verbose name ("出生日期"), else the key
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,15 +523,46 @@ def _display(value) -> object:
     return value
 
 
-def _items(data: dict, pairs: bool) -> tuple[Item, ...]:
+_LABELS: dict[str, object] = {
+    "ip": _("IP address"),
+    "field": _("field"),
+    "audit_entry": _("audit entry"),
+}
+_model_of = lru_cache(maxsize=256)(model_of_audit_type)
+
+
+def register_label(key: str, label) -> None:
+    """A label for a key of entries' `extra` (or of `changes` that is no model field), e.g.
+    "merged_into" → 并入; apps call it from AppConfig.ready(). Field keys need none: the page
+    shows the verbose name of the entry's model's field."""
+    _LABELS[key] = label
+
+
+def label_of(model, key: str) -> str:
+    """What the audit page calls `key` of an entry about `model` (None: no model)."""
+    if model is not None:
+        try:
+            field = model._meta.get_field(key)
+        except Exception:  # FieldDoesNotExist, or a relation without a verbose name
+            field = None
+        name = getattr(field, "verbose_name", None)
+        if name:
+            return str(name)
+    if key in _LABELS:
+        return str(_LABELS[key])
+    return key
+
+
+def _items(data: dict, pairs: bool, model=None) -> tuple[Item, ...]:
     out = []
     for key, value in (data or {}).items():
+        key, label = str(key), label_of(model, str(key))
         if pairs and isinstance(value, list) and len(value) == 2:
-            out.append(Item(str(key), before=_display(value[0]), after=_display(value[1]), pair=True))
+            out.append(Item(key, before=_display(value[0]), after=_display(value[1]), pair=True, label=label))
         elif isinstance(value, dict):
-            out.append(Item(str(key), children=_items(value, False)))
+            out.append(Item(key, children=_items(value, False, model), label=label))
         else:
-            out.append(Item(str(key), value=_display(value)))
+            out.append(Item(key, value=_display(value), label=label))
     return tuple(out)
 
 
@@ -534,4 +574,5 @@ def shown(entry: AuditEntry, *, full: bool = False) -> Shown:
     hid = masked_changes != changes or masked_extra != extra
     if not full:
         changes, extra = masked_changes, masked_extra
-    return Shown(entry, _items(changes, True), _items(extra, False), hid, full)
+    model = _model_of(entry.object_type) if entry.object_type else None
+    return Shown(entry, _items(changes, True, model), _items(extra, False, model), hid, full)

@@ -7,4 +7,4 @@ def navigation(request):
         return {}
     from .notifications import unread_count
 
-    return {"nav_items": nav.for_user(user, request.path), "unread_notifications": unread_count(user)}
+    return {"nav_groups": nav.groups_for(user, request.path), "unread_notifications": unread_count(user)}

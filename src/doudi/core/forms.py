@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import selectors, unit_selectors
 from .models import Unit
@@ -69,8 +70,8 @@ class AuditFilterForm(forms.Form):
 
 
 class UnitForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Unit.Kind.choices)
+    name = forms.CharField(label=pgettext_lazy("organisation", "Name"), max_length=100)
+    kind = forms.ChoiceField(label=pgettext_lazy("organisation units", "Kind"), choices=Unit.Kind.choices)
     parent = UnitChoiceField(
         label=_("Unit in charge"),
         queryset=None,
@@ -81,7 +82,7 @@ class UnitForm(forms.Form):
     )
     region = RegionChoiceField(label=_("Region"), queryset=None, help_text=_("Where the unit sits."))
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
-    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    is_active = forms.BooleanField(label=pgettext_lazy("valid", "In use"), required=False, initial=True)
 
     def __init__(self, *args, user, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,13 +112,13 @@ class UnitFiguresForm(forms.Form):
 
 
 class UnitFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    q = forms.CharField(label=pgettext_lazy("organisation", "Name"), required=False)
+    kind = forms.ChoiceField(label=pgettext_lazy("organisation units", "Kind"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     active = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All")), ("1", _("In use")), ("0", _("Abolished or merged"))],
+        choices=[("", _("All")), ("1", pgettext_lazy("valid", "In use")), ("0", _("Abolished or merged"))],
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import regions
 from .roles import Role, caps_for
@@ -25,7 +26,7 @@ class Region(models.Model):
         VILLAGE = regions.VILLAGE, _("Village or community")
 
     code = models.CharField(_("division code"), max_length=12, primary_key=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("region", "name"), max_length=100)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
@@ -143,8 +144,8 @@ class Unit(models.Model):
         BRANCH = "branch", _("Company branch")
         OTHER = "other", _("Other unit")
 
-    name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    name = models.CharField(pgettext_lazy("organisation", "name"), max_length=100)
+    kind = models.CharField(pgettext_lazy("organisation units", "kind"), max_length=30, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("unit in charge"),

@@ -33,9 +33,9 @@ urlpatterns = [
 ]
 
 register(
-    NavItem(_("Home"), "home", order=0),
-    NavItem(_("Regions"), "region_list", Cap.VIEW_REGIONS, order=80),
-    NavItem(_("Units"), "unit_list", Cap.VIEW_UNITS, order=84),
-    NavItem(_("Accounts"), "user_list", Cap.MANAGE_USERS, order=90),
-    NavItem(_("Audit log"), "audit_list", Cap.VIEW_AUDIT, order=95),
+    NavItem(_("Home"), "home", order=0, group=""),
+    NavItem(_("Regions"), "region_list", Cap.VIEW_REGIONS, order=80, group="system"),
+    NavItem(_("Units"), "unit_list", Cap.VIEW_UNITS, order=84, group="system"),
+    NavItem(_("Accounts"), "user_list", Cap.MANAGE_USERS, order=90, group="system"),
+    NavItem(_("Audit log"), "audit_list", Cap.VIEW_AUDIT, order=95, group="system"),
 )

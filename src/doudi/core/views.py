@@ -68,12 +68,9 @@ class LoginView(auth_views.LoginView):
 def home(request):
     user = request.user
     counts = selectors.region_counts(user)
-    cards = []
-    from .navigation import ITEMS, widgets_for  # entries and blocks other apps registered
+    from .navigation import groups_for, widgets_for  # entries and blocks other apps registered
 
-    for item in ITEMS:
-        if item.url_name != "home" and (not item.cap or user.can(item.cap)):
-            cards.append(item)
+    cards = [g for g in groups_for(user) if g["key"]]  # the menu's groups, the home link left out
     return render(
         request,
         "core/home.html",

@@ -18,8 +18,10 @@ class EligibilityConfig(AppConfig):
         register_step(eligibility_step, order=30)
         sections.register()
         register(
-            NavItem(_("Eligibility cases"), "elig_worklist", Cap.VIEW_PERSONS, order=20),
-            NavItem(_("Dynamic review"), "elig_dynamic", Cap.CONFIRM_ELIGIBILITY, order=22),
-            NavItem(_("Policy settings"), "elig_settings", Cap.EDIT_SETTINGS, order=85),
-            NavItem(_("Work calendar"), "elig_calendar", Cap.EDIT_SETTINGS, order=86),
+            NavItem(_("Eligibility cases"), "elig_worklist", Cap.VIEW_PERSONS, order=20, group="eligibility"),
+            NavItem(
+                _("Dynamic review"), "elig_dynamic", Cap.CONFIRM_ELIGIBILITY, order=22, group="eligibility"
+            ),
+            NavItem(_("Policy settings"), "elig_settings", Cap.EDIT_SETTINGS, order=85, group="system"),
+            NavItem(_("Work calendar"), "elig_calendar", Cap.EDIT_SETTINGS, order=86, group="system"),
         )

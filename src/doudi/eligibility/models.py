@@ -83,7 +83,7 @@ class Stage(models.TextChoices):
     RECHECK = "recheck", _("Objection re-check")
     COUNTY = "county", _("County confirmation")
     NOTICE = "notice", _("Written notice")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("case", "Closed")
 
 
 class Outcome(models.TextChoices):

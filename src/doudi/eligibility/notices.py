@@ -3,7 +3,9 @@ and termination (终止救助供养).
 
 The templates are docxtpl templates built here with python-docx, so the project ships no binary;
 a county that wants its own letterhead puts `<kind>.docx` (same placeholders) in
-DOUDI_DATA_DIR/templates/eligibility/. The text is Chinese: it is handed to the applicant.
+DOUDI_DATA_DIR/templates/eligibility/<county code>/ (6 digits: a province-wide installation serves
+many counties); one in DOUDI_DATA_DIR/templates/eligibility/ is the installation's default for
+counties without their own. The text is Chinese: it is handed to the applicant.
 """
 
 from __future__ import annotations
@@ -79,9 +81,19 @@ def build_template(kind: str) -> bytes:
     return out.getvalue()
 
 
-def _template(kind: str) -> DocxTemplate:
-    custom = Path(settings.DATA_DIR) / "templates" / "eligibility" / f"{kind}.docx"
-    if custom.exists():
+def template_path(kind: str, county_code: str = "") -> Path | None:
+    """The .docx a county's notice of `kind` is rendered from: the county's own, else the
+    installation's, else None (the built-in template)."""
+    base = Path(settings.DATA_DIR) / "templates" / "eligibility"
+    for custom in (base / county_code[:6] / f"{kind}.docx" if county_code else None, base / f"{kind}.docx"):
+        if custom is not None and custom.exists():
+            return custom
+    return None
+
+
+def _template(kind: str, county_code: str = "") -> DocxTemplate:
+    custom = template_path(kind, county_code)
+    if custom is not None:
         return DocxTemplate(str(custom))
     return DocxTemplate(io.BytesIO(build_template(kind)))
 
@@ -116,7 +128,7 @@ def notice_context(case, *, kind: str, issued_on: dt.date, reasons: list[str]) -
 def render_notice(case, *, kind: str, issued_on: dt.date, reasons: list[str]) -> bytes:
     if kind not in KINDS:
         raise ValueError(kind)
-    tpl = _template(kind)
+    tpl = _template(kind, case.person.village_id)
     tpl.render(notice_context(case, kind=kind, issued_on=issued_on, reasons=reasons))
     out = io.BytesIO()
     tpl.save(out)

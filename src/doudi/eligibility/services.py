@@ -348,6 +348,8 @@ def case_not_accept(*, actor, case: Case, on, reason: str) -> Case:
         case.stage, case.outcome, case.reasons = Stage.CLOSED, Outcome.NOT_ACCEPTED, reason.strip()
         case.decided_on = _date(on, "日期")
         _save_case(actor, case, before, step="not_accept")
+        if case.person.status == PersonStatus.APPLYING:  # the application is over: no longer 申请中
+            _person_update(actor, case.person, status=PersonStatus.NOT_ACCEPTED)
     return case
 
 
@@ -550,6 +552,9 @@ def case_decide(*, actor, case: Case, decided_on, approve: bool, reasons: str = 
             case.outcome = Outcome.REFUSED
             case.reasons = "\n".join(lines)
             _start_step(case, "notice", decided_on, refused=True)
+            if case.kind == CaseKind.APPLICATION and case.person.status == PersonStatus.APPLYING:
+                # 不予认定: no longer 申请中; the notice with the reasons follows within 3 working days
+                _person_update(actor, case.person, status=PersonStatus.REFUSED)
         _save_case(actor, case, before, step="county", decision=row.pk)
     return case
 

@@ -18,7 +18,9 @@ class GuardianshipConfig(AppConfig):
         from .selectors import person_section
 
         register_step(demo_step, order=20)
-        register(NavItem(_("Guardianship"), "care_coverage", Cap.VIEW_PERSONS, order=30))
+        register(
+            NavItem(_("Guardianship"), "care_coverage", Cap.VIEW_PERSONS, order=30, group="guardianship")
+        )
         register_section(
             Section(
                 "guardian",

@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from doudi.core.scope import scoped
 from doudi.registry.models import Person
@@ -216,5 +217,5 @@ class DecideForm(forms.Form):
 
 
 class TemplateUploadForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    name = forms.CharField(label=pgettext_lazy("document", "Name"), max_length=100, required=False)
     file = forms.FileField(label=_("Word template (.docx)"))

@@ -189,7 +189,7 @@ class AgreementTemplate(models.Model):
     a county administrator uploads one."""
 
     region = models.ForeignKey(Region, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("document", "name"), max_length=100)
     upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="+")
     is_active = models.BooleanField(_("in use"), default=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

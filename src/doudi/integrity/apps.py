@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IntegrityConfig(AppConfig):
@@ -9,7 +10,7 @@ class IntegrityConfig(AppConfig):
 
     def ready(self):
         from doudi.core.demo import register_step
-        from doudi.core.navigation import NavItem, register
+        from doudi.core.navigation import NavItem, register, register_group
         from doudi.core.roles import Cap
         from doudi.oversight import sources as oversight_sources
 
@@ -21,9 +22,18 @@ class IntegrityConfig(AppConfig):
         )
         oversight_sources.register(sources.REPORT, _("Report from the public"), find=sources.find_report)
         register_step(integrity_demo_step, order=70)
+        register_group("integrity", pgettext_lazy("menu group", "Integrity"), order=65)
         register(
-            NavItem(_("Reports"), "integrity_reports", Cap.RECEIVE_REPORTS, order=60),
-            NavItem(_("Campaigns"), "integrity_campaigns", Cap.RUN_CAMPAIGNS, order=61),
-            NavItem(_("Self-inspection forms"), "integrity_my_forms", Cap.FILL_SELF_INSPECTION, order=62),
-            NavItem(_("Report time limits"), "integrity_settings", Cap.EDIT_SETTINGS, order=95),
+            NavItem(_("Reports"), "integrity_reports", Cap.RECEIVE_REPORTS, order=60, group="integrity"),
+            NavItem(_("Campaigns"), "integrity_campaigns", Cap.RUN_CAMPAIGNS, order=61, group="integrity"),
+            NavItem(
+                _("Self-inspection forms"),
+                "integrity_my_forms",
+                Cap.FILL_SELF_INSPECTION,
+                order=62,
+                group="integrity",
+            ),
+            NavItem(
+                _("Report time limits"), "integrity_settings", Cap.EDIT_SETTINGS, order=95, group="system"
+            ),
         )

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from doudi.core.models import Region, Unit, User
 
@@ -79,7 +80,7 @@ class AssignForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=pgettext_lazy("integrity", "Reason"), max_length=300)
 
 
 class TextForm(forms.Form):
@@ -93,15 +94,18 @@ class AnswerForm(forms.Form):
 
 class RectifyForm(forms.Form):
     title = forms.CharField(label=_("Problem to rectify"), max_length=200, required=False)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
+    owner = forms.ModelChoiceField(label=pgettext_lazy("integrity", "Owner"), queryset=User.objects.none())
     deadline = forms.DateField(
-        label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=pgettext_lazy("integrity", "Deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
 class CampaignForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    parent_unit = forms.ModelChoiceField(label=_("Unit in charge"), queryset=Unit.objects.none())
+    title = forms.CharField(label=pgettext_lazy("integrity", "Title"), max_length=200)
+    parent_unit = forms.ModelChoiceField(
+        label=pgettext_lazy("integrity", "Unit in charge"), queryset=Unit.objects.none()
+    )
     year = forms.IntegerField(label=_("Year of the figures"), min_value=2000, max_value=2100)
     hotline = forms.CharField(label=_("Report hotline"), max_length=50, required=False)
     mailbox = forms.CharField(label=_("Report mailbox"), max_length=200, required=False)
@@ -159,7 +163,7 @@ class TransferForm(forms.Form):
 
 class SelectionForm(forms.Form):
     add = forms.BooleanField(required=False)
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=pgettext_lazy("integrity", "Reason"), max_length=300)
 
 
 class HandlingSettingsForm(forms.Form):

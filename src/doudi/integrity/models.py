@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from doudi.core.models import Region, Unit
 
@@ -10,7 +11,9 @@ from doudi.core.models import Region, Unit
 class HandlingSettings(models.Model):
     """A county's time limits for reports, in working days (issue 12: register within 3, handle within 30)."""
 
-    region = models.OneToOneField(Region, verbose_name=_("county"), on_delete=models.PROTECT)
+    region = models.OneToOneField(
+        Region, verbose_name=pgettext_lazy("integrity", "county"), on_delete=models.PROTECT
+    )
     register_days = models.PositiveSmallIntegerField(_("working days to register"), default=3)
     handle_days = models.PositiveSmallIntegerField(_("working days to handle"), default=30)
 
@@ -55,7 +58,9 @@ class Report(models.Model):
         API = "api", _("API")
 
     receipt_hash = models.CharField(max_length=128, unique=True, editable=False)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    category = models.CharField(
+        pgettext_lazy("integrity", "category"), max_length=20, choices=Category.choices
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(
@@ -133,7 +138,7 @@ class ReportMessage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     internal = models.BooleanField(default=False)
-    text = models.TextField(_("message"))
+    text = models.TextField(pgettext_lazy("integrity", "message"))
     at = models.DateTimeField(auto_now_add=True)
 
     scope_path = "report__region"
@@ -175,10 +180,13 @@ class Campaign(models.Model):
         RECTIFICATION = "rectification", _("Rectification and follow-through")
         SUMMARY = "summary", _("Summary report")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("integrity", "title"), max_length=200)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     parent_unit = models.ForeignKey(
-        Unit, verbose_name=_("unit in charge"), on_delete=models.PROTECT, related_name="+"
+        Unit,
+        verbose_name=pgettext_lazy("integrity", "unit in charge"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     year = models.PositiveSmallIntegerField(_("year of the figures"))
     min_share = models.DecimalField(
@@ -230,11 +238,11 @@ class CampaignUnit(models.Model):
     weak_internal_control = models.BooleanField(_("weak internal control"), default=False)
     supervisory_record = models.BooleanField(_("supervisory record calls for it"), default=False)
     selected = models.BooleanField(_("selected for key inspection"), default=False)
-    selection_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    selection_reason = models.CharField(pgettext_lazy("integrity", "reason"), max_length=300, blank=True)
     manual = models.BooleanField(_("changed by hand"), default=False)
     # The self-inspection form (自查自纠情况报告表): submitted when signed off by the unit head.
     head_name = models.CharField(_("unit head"), max_length=50, blank=True)
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_on = models.DateField(pgettext_lazy("integrity", "signed on"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -277,7 +285,7 @@ class SelectionChange(models.Model):
 
     entry = models.ForeignKey(CampaignUnit, on_delete=models.CASCADE, related_name="selection_changes")
     added = models.BooleanField()
-    reason = models.CharField(_("reason"), max_length=300)
+    reason = models.CharField(pgettext_lazy("integrity", "reason"), max_length=300)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doudi.core.models import Unit, User
@@ -38,7 +39,7 @@ from .models import Campaign, Report
 
 def _need(user, *caps):
     if not any(user.can(c) for c in caps):
-        raise PermissionDenied(_("Your role does not allow this."))
+        raise PermissionDenied(pgettext("integrity", "Your role does not allow this."))
 
 
 def _fail(request, exc: ValidationError):

@@ -21,8 +21,12 @@ class OversightConfig(AppConfig):
         # Inspections, surveys and evaluations of the demo county come after its visits (care, 40).
         register_step(oversight_demo_step, order=50)
 
-        register(NavItem(_("Rectification"), "oversight_tasks", Cap.VIEW_PERSONS, order=45))
-        register(NavItem(_("Inspections"), "oversight_inspections", Cap.VIEW_PERSONS, order=46))
+        register(
+            NavItem(_("Rectification"), "oversight_tasks", Cap.VIEW_PERSONS, order=45, group="oversight")
+        )
+        register(
+            NavItem(_("Inspections"), "oversight_inspections", Cap.VIEW_PERSONS, order=46, group="oversight")
+        )
 
         from doudi.registry.sections import Section, register_section
 

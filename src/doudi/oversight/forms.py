@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VersionForm(forms.Form):
@@ -188,7 +189,7 @@ class EvaluationForm(forms.Form):
     SCORE_CHOICES = [(n, str(n)) for n in (5, 4, 3, 2, 1)]
 
     subject = forms.ChoiceField(widget=forms.HiddenInput)
-    subject_name = forms.CharField(label=_("Name"), max_length=100)
+    subject_name = forms.CharField(label=pgettext_lazy("organisation", "Name"), max_length=100)
     evaluated_on = forms.DateField(label=_("Date"), widget=_date())
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -315,7 +315,7 @@ class Evaluation(models.Model):
         Person, verbose_name=_("person"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     subject = models.CharField(_("who is evaluated"), max_length=10, choices=Subject.choices)
-    subject_name = models.CharField(_("name"), max_length=100)
+    subject_name = models.CharField(pgettext_lazy("organisation", "name"), max_length=100)
     evaluated_on = models.DateField(_("date"))
     # {criterion: 1..5}
     scores = models.JSONField(default=dict)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProgrammesConfig(AppConfig):
@@ -9,7 +10,7 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self):
         from doudi.core.demo import register_step
-        from doudi.core.navigation import NavItem, register
+        from doudi.core.navigation import NavItem, register, register_group
         from doudi.core.roles import Cap
 
         from . import tasks  # noqa: F401  (registers job handlers)
@@ -18,6 +19,11 @@ class ProgrammesConfig(AppConfig):
         # After the units (core) and the care loop (40) and oversight (50): the plans name the units.
         register_step(programmes_demo_step, order=80)
 
-        register(NavItem(_("Pilot plans"), "programmes_plans", Cap.VIEW_PLANS, order=60))
-        register(NavItem(_("Ledgers"), "programmes_ledgers", Cap.VIEW_PLANS, order=62))
-        register(NavItem(_("Reports due"), "programmes_worklist", Cap.REPORT_PROGRESS, order=61))
+        register_group("programmes", pgettext_lazy("menu group", "Pilot plans"), order=70)
+        register(NavItem(_("Pilot plans"), "programmes_plans", Cap.VIEW_PLANS, order=60, group="programmes"))
+        register(NavItem(_("Ledgers"), "programmes_ledgers", Cap.VIEW_PLANS, order=62, group="programmes"))
+        register(
+            NavItem(
+                _("Reports due"), "programmes_worklist", Cap.REPORT_PROGRESS, order=61, group="programmes"
+            )
+        )

@@ -3,6 +3,7 @@ from pathlib import Path
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Evaluation
 
@@ -54,8 +55,10 @@ class ImportForm(forms.Form):
 
 class ReportForm(forms.Form):
     who = forms.ChoiceField(label=_("Reporting for"))
-    period = forms.ChoiceField(label=_("Period"))
-    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 5}))
+    period = forms.ChoiceField(label=pgettext_lazy("programmes", "Period"))
+    text = forms.CharField(
+        label=pgettext_lazy("programmes", "Progress"), widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def __init__(self, *args, who=(), periods=(), targets=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,16 +79,20 @@ class ReportForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Evaluation.Kind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("programmes", "Kind"), choices=Evaluation.Kind.choices)
     score = forms.DecimalField(label=_("Score"), min_value=0, max_value=100, decimal_places=1)
     evaluator = forms.CharField(label=_("Evaluator"), max_length=100)
     comments = forms.CharField(label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    evaluated_on = forms.DateField(label=_("Evaluated on"), widget=forms.DateInput(attrs={"type": "date"}))
+    evaluated_on = forms.DateField(
+        label=pgettext_lazy("programmes", "Evaluated on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class DateForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=pgettext_lazy("programmes", "Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def shipped_ledgers() -> list[tuple[str, str]]:
@@ -98,9 +105,13 @@ def shipped_ledgers() -> list[tuple[str, str]]:
 
 
 class LedgerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("programmes", "Name"), max_length=100)
     filled_by = forms.ChoiceField(label=_("Filled by"))
-    due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(
+        label=pgettext_lazy("programmes", "Due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     columns = forms.CharField(
         label=_("Columns"),
         widget=forms.Textarea(attrs={"rows": 10}),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from doudi.core.models import Region, Unit
 
@@ -20,11 +21,11 @@ from . import rules
 
 class Plan(models.Model):
     class Level(models.TextChoices):
-        PROVINCE = "province", _("Province")
-        CITY = "city", _("City")
-        COUNTY = "county", _("County")
-        TOWNSHIP = "township", _("Township")
-        VILLAGE = "village", _("Village")
+        PROVINCE = "province", pgettext_lazy("programmes", "Province")
+        CITY = "city", pgettext_lazy("programmes", "City")
+        COUNTY = "county", pgettext_lazy("programmes", "County")
+        TOWNSHIP = "township", pgettext_lazy("programmes", "Township")
+        VILLAGE = "village", pgettext_lazy("programmes", "Village")
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Under way")
@@ -38,10 +39,10 @@ class Plan(models.Model):
     issuer = models.CharField(_("issuing unit"), max_length=100, blank=True)
     doc_number = models.CharField(_("document number"), max_length=60, blank=True)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(pgettext_lazy("programmes", "year"))
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(pgettext_lazy("programmes", "source"), max_length=200, blank=True)
     near_days = models.PositiveSmallIntegerField(
         _("warn this many working days before a deadline"), default=5
     )
@@ -98,7 +99,7 @@ class Task(models.Model):
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), blank=True)
     start = models.DateField(_("start"), null=True, blank=True)
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(pgettext_lazy("programmes", "deadline"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     regions = models.ManyToManyField(
         Region, verbose_name=_("responsible townships"), blank=True, related_name="programme_tasks"
@@ -136,7 +137,7 @@ class TaskUnit(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_units")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    role = models.CharField(pgettext_lazy("programmes", "role"), max_length=12, choices=Role.choices)
     label = models.CharField(_("name in the document"), max_length=100, blank=True)
 
     scope_path = "task__plan__region"
@@ -196,9 +197,9 @@ class Funding(models.Model):
 
 class Schedule(models.Model):
     class Frequency(models.TextChoices):
-        MONTHLY = rules.MONTHLY, _("Monthly")
+        MONTHLY = rules.MONTHLY, pgettext_lazy("programmes", "Monthly")
         BIMONTHLY = rules.BIMONTHLY, _("Every two months")
-        QUARTERLY = rules.QUARTERLY, _("Quarterly")
+        QUARTERLY = rules.QUARTERLY, pgettext_lazy("programmes", "Quarterly")
         PHASE_END = rules.PHASE_END, _("At the end of each phase")
         ONCE = rules.ONCE, _("Once")
 
@@ -207,7 +208,7 @@ class Schedule(models.Model):
     frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices)
     day = models.PositiveSmallIntegerField(_("due day of the month"), default=5)
     on = models.DateField(_("due on"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(pgettext_lazy("programmes", "note"), max_length=200, blank=True)
 
     scope_path = "plan__region"
 
@@ -226,7 +227,7 @@ class Report(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    period = models.CharField(_("period"), max_length=40)
+    period = models.CharField(pgettext_lazy("programmes", "period"), max_length=40)
     due = models.DateField(_("due"))
     text = models.TextField(_("progress"))
     filed_at = models.DateTimeField(auto_now_add=True)
@@ -275,7 +276,7 @@ class Evaluation(models.Model):
         FINAL = "final", _("Final evaluation")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evaluations")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("programmes", "kind"), max_length=10, choices=Kind.choices)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
     evaluator = models.CharField(_("evaluator"), max_length=100)
     comments = models.TextField(_("comments"), blank=True)

@@ -19,6 +19,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from doudi.core import regions
 from doudi.core.models import Region, Unit
@@ -48,14 +49,14 @@ def plan_or_404(user, pk) -> Plan:
     try:
         return plans(user).get(pk=pk)
     except (Plan.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("No such record in your area.")) from exc
+        raise Http404(pgettext("programmes", "No such record in your area.")) from exc
 
 
 def task_or_404(user, pk) -> Task:
     try:
         return tasks(user).select_related("plan", "phase").distinct().get(pk=pk)
     except (Task.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("No such record in your area.")) from exc
+        raise Http404(pgettext("programmes", "No such record in your area.")) from exc
 
 
 def manages(user, plan: Plan) -> bool:
@@ -125,7 +126,7 @@ def status_labels():
         rules.NOT_STARTED: _("Not started"),
         rules.IN_PROGRESS: _("In progress"),
         rules.DONE: _("Done"),
-        rules.OVERDUE: _("Overdue"),
+        rules.OVERDUE: pgettext("programmes", "Overdue"),
     }
 
 
@@ -134,7 +135,7 @@ def warning_labels():
         rules.NEAR: _("Deadline near"),
         rules.PASSED: _("Deadline passed"),
         rules.LEAD: _("Escalated to the lead unit"),
-        rules.COUNTY: _("Escalated to the county"),
+        rules.COUNTY: pgettext("programmes", "Escalated to the county"),
     }
 
 
@@ -358,4 +359,4 @@ def ledger_or_404(user, pk):
     try:
         return ledgers_for(user).select_related("region", "plan", "task").get(pk=pk)
     except (ValueError, TypeError, ObjectDoesNotExist) as exc:
-        raise Http404(_("No such record in your area.")) from exc
+        raise Http404(pgettext("programmes", "No such record in your area.")) from exc

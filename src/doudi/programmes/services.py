@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from doudi.core import audit, regions
 from doudi.core.models import Region, Unit
@@ -405,7 +406,7 @@ def warnings_daily(*, region_prefix: str, today: date) -> dict:
         rules.NEAR: _("deadline near"),
         rules.PASSED: _("deadline passed"),
         rules.LEAD: _("escalated to the lead unit"),
-        rules.COUNTY: _("escalated to the county"),
+        rules.COUNTY: pgettext("programmes", "escalated to the county"),
     }
     notes: list[Note] = []
     counts = dict.fromkeys(levels, 0)

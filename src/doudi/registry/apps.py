@@ -8,7 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
-        from doudi.core import audit
+        from doudi.core import audit, textmask
         from doudi.core.demo import register_step
 
         from . import idcard
@@ -18,6 +18,13 @@ class RegistryConfig(AppConfig):
         audit.register_sensitive("id_number", idcard.mask_id_number)
         audit.register_sensitive("id_reversed", idcard.mask_reversed_id)
         audit.register_sensitive("disability_certificate", idcard.mask_certificate_number)
+        # The birth date is the middle of the ID number: beside a masked number (any entry of a
+        # person) it would rebuild it. Entries from before it was masked on write are masked here.
+        audit.register_sensitive("birth_date", textmask.mask_birth_date)
+        audit.register_label("merged_into", _("merged into"))
+        audit.register_label("merged_record", _("merged-away record"))
+        audit.register_label("kept_name", _("kept record"))
+        audit.register_label("candidate", _("duplicate pair"))
 
         from . import (
             sections,  # noqa: F401  (the person page's own sections)

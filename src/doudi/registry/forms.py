@@ -6,6 +6,7 @@ the ID number."""
 from django import forms
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import selectors
 from .models import Category, Person, PersonStatus, Placement, field_label
@@ -124,7 +125,9 @@ class PersonFilterForm(forms.Form):
         label=_("Placement"), required=False, choices=[("", _("All"))] + Placement.choices
     )
     category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=[("", _("All"))] + Category.choices
+        label=pgettext_lazy("person category", "Category"),
+        required=False,
+        choices=[("", _("All"))] + Category.choices,
     )
 
     def __init__(self, *args, user, **kwargs):

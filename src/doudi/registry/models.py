@@ -40,6 +40,10 @@ class PersonStatus(models.TextChoices):
     APPLYING = "applying", _("Applying")
     ACTIVE = "active", _("Supported")
     TERMINATED = "terminated", _("Terminated")
+    # An application that ended without support leaves 申请中 (issue 15); applying again later
+    # opens a new case and the person is 申请中 again, the earlier cases kept.
+    REFUSED = "refused", _("Not recognised")
+    NOT_ACCEPTED = "not_accepted", _("Application not accepted")
 
 
 class Category(models.TextChoices):
@@ -81,7 +85,7 @@ class Person(models.Model):
     through the services; urban/rural comes from the village's classification code.
     """
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("registry", "name"), max_length=50)
     # The search keys and the ID number are indexed in Meta (see there), not with db_index/unique.
     name_pinyin = models.CharField(max_length=200, blank=True)  # "zhangsan"
     name_initials = models.CharField(max_length=50, blank=True)  # "zs"

@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doudi.core import audit
+from doudi.core import audit, textmask
 from doudi.core import regions as rcodes
 from doudi.core.models import Region
 from doudi.core.roles import Cap
@@ -143,6 +143,9 @@ def derived_fields(*, name: str, id_number: str) -> dict:
 def person_audit_snapshot(person: Person) -> dict:
     snap = audit.snapshot(person, AUDITED_FIELDS)
     snap["id_number"] = idcard.mask_id_number(person.id_number)
+    # The birth date is the eight digits the mask hides: beside a masked number it would give the
+    # number back, so an entry keeps its year only (textmask.mask_birth_date).
+    snap["birth_date"] = textmask.mask_birth_date(snap["birth_date"])
     # The certificate number begins with the ID number (idcard.mask_certificate_number).
     snap["disability_certificate"] = idcard.mask_certificate_number(person.disability_certificate)
     return snap
@@ -330,7 +333,7 @@ def person_update(*, actor, person: Person, **fields) -> Person:
     _require_area(actor, person.village_id)
     values = _clean(actor, fields, person)
     before = person_audit_snapshot(person)
-    certificate = person.disability_certificate
+    certificate, birth = person.disability_certificate, person.birth_date
     _apply(person, values)
     after = person_audit_snapshot(person)
     changes = audit.diff(before, after)
@@ -340,6 +343,8 @@ def person_update(*, actor, person: Person, **fields) -> Person:
             before["disability_certificate"],
             after["disability_certificate"],
         ]
+    if birth != person.birth_date and "birth_date" not in changes:
+        changes["birth_date"] = [before["birth_date"], after["birth_date"]]  # same year, masked alike
     if not changes:
         return person
     try:
@@ -618,10 +623,11 @@ def _merged_record(person: Person) -> dict:
     """The merged-away record for the merge entry: every field, the personal numbers masked as in
     every other entry (the audit page shows entries to roles that may not see full numbers).
     Nothing reads it back; to undo a wrong merge by hand, register the person again from their
-    file — the masked number and the birth date here identify them."""
+    file — the masked number, the year of birth and the name here identify them."""
     record = audit.snapshot(person)
     record["id_number"] = idcard.mask_id_number(person.id_number)
     record["id_reversed"] = idcard.mask_reversed_id(person.id_reversed)
+    record["birth_date"] = textmask.mask_birth_date(record["birth_date"])
     record["disability_certificate"] = idcard.mask_certificate_number(person.disability_certificate)
     return record
 

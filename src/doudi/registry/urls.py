@@ -19,6 +19,6 @@ urlpatterns = [
 ]
 
 register(
-    NavItem(_("Person registry"), "person_list", Cap.VIEW_PERSONS, order=10),
-    NavItem(_("Probable duplicates"), "duplicate_list", Cap.MERGE_PERSONS, order=15),
+    NavItem(_("Person registry"), "person_list", Cap.VIEW_PERSONS, order=10, group="ledger"),
+    NavItem(_("Probable duplicates"), "duplicate_list", Cap.MERGE_PERSONS, order=15, group="ledger"),
 )

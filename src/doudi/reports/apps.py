@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportsConfig(AppConfig):
     name = "doudi.reports"
     label = "reports"
-    verbose_name = _("Reports")
+    verbose_name = pgettext_lazy("reports", "Reports")
 
     def ready(self):
         from doudi.core.demo import register_step
@@ -16,8 +17,10 @@ class ReportsConfig(AppConfig):
 
         register_step(demo_step, order=60)
         register(
-            NavItem(_("Monthly statistics"), "reports_monthly", Cap.VIEW_PERSONS, order=80),
-            NavItem(_("Month-end"), "reports_closing", Cap.VIEW_PERSONS, order=81),
-            NavItem(_("Map"), "reports_map", Cap.VIEW_PERSONS, order=82),
+            NavItem(
+                _("Monthly statistics"), "reports_monthly", Cap.VIEW_PERSONS, order=80, group="statistics"
+            ),
+            NavItem(_("Month-end"), "reports_closing", Cap.VIEW_PERSONS, order=81, group="statistics"),
+            NavItem(_("Map"), "reports_map", Cap.VIEW_PERSONS, order=82, group="statistics"),
         )
         register_widget(Widget("reports/_dashboard.html", Cap.VIEW_PERSONS, order=10))

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from doudi.core.models import Region
 
@@ -15,7 +16,7 @@ class MonthReport(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Sent back for correction")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("month", "Closed")
 
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     month = models.DateField(_("month"))  # the first day of the month

@@ -44,7 +44,8 @@ from doudi.care.selectors import setting_for
 from doudi.core import regions as rcodes
 from doudi.core.models import Region
 from doudi.core.scope import get_scoped_or_404, scoped, within
-from doudi.eligibility.models import Assessment
+from doudi.eligibility.models import Assessment, CaseKind, Outcome
+from doudi.eligibility.models import Case as ApplicationCase
 from doudi.guardianship.models import Agreement
 from doudi.oversight.models import RectificationTask
 from doudi.registry.models import Institution, Person, PersonStatus, Placement
@@ -551,6 +552,42 @@ def month_statistics(user, region_code: str, month: dt.date, today: dt.date | No
     if report is not None:
         return Statistics.from_json(region, report.data)
     return compute(user, region, month, today)
+
+
+@dataclass(frozen=True)
+class Applications:
+    """认定申请办理情况 of a month in a region: applications received, and the applications decided
+    in the month by outcome (认定 / 不予认定 / 不予受理) — the refused are counted, not lost
+    (issue 15) —, and the persons whose last application ended without support."""
+
+    received: int
+    approved: int
+    refused: int
+    not_accepted: int
+    persons_refused: int
+    persons_not_accepted: int
+
+
+def applications(user, region_code: str, month: dt.date) -> Applications:
+    region = get_scoped_or_404(Region, user, code=region_code)
+    end = rules.month_end(month)
+    cases = within(scoped(ApplicationCase, user), region).filter(kind=CaseKind.APPLICATION)
+    decided = cases.filter(decided_on__gte=month, decided_on__lte=end)
+    counts = decided.aggregate(
+        approved=Count("pk", filter=Q(outcome=Outcome.APPROVED)),
+        refused=Count("pk", filter=Q(outcome=Outcome.REFUSED)),
+        not_accepted=Count("pk", filter=Q(outcome=Outcome.NOT_ACCEPTED)),
+    )
+    persons = within(scoped(Person, user), region).aggregate(
+        refused=Count("pk", filter=Q(status=PersonStatus.REFUSED)),
+        not_accepted=Count("pk", filter=Q(status=PersonStatus.NOT_ACCEPTED)),
+    )
+    return Applications(
+        received=cases.filter(received_on__gte=month, received_on__lte=end).count(),
+        persons_refused=persons["refused"],
+        persons_not_accepted=persons["not_accepted"],
+        **counts,
+    )
 
 
 def statistics_for(region: Region, month: dt.date) -> Statistics:

@@ -58,6 +58,7 @@ def monthly(request):
         "reports/monthly.html",
         {
             "stats": stats,
+            "applications": selectors.applications(request.user, _region_code(request), month),
             "month": month,
             "groups": _groups(),
             "figures": FIGURES,

@@ -22,3 +22,12 @@ def yuan(value):
     from decimal import Decimal
 
     return f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def masknumbers(value):
+    """Free text (a visit note, a reason) with the ID and phone numbers typed into it masked
+    (core.textmask); apply before linebreaksbr."""
+    from doudi.core.textmask import mask_numbers
+
+    return mask_numbers(value)

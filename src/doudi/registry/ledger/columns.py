@@ -41,6 +41,8 @@ STATUS_LABELS = {
     PersonStatus.APPLYING: "申请中",
     PersonStatus.ACTIVE: "在册",
     PersonStatus.TERMINATED: "已终止",
+    PersonStatus.REFUSED: "不予认定",
+    PersonStatus.NOT_ACCEPTED: "不予受理",
 }
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from doudi.core import audit
 from doudi.core.models import Region
+from doudi.core.textmask import mask_birth_date
 
 from .. import idcard
 from ..models import Person, reversed_id
@@ -55,6 +56,8 @@ def _audit_changes(changes: dict) -> dict:
             before, after = idcard.mask_id_number(before or "") or None, idcard.mask_id_number(after or "")
         elif name == "disability_certificate":
             before, after = idcard.mask_certificate_number(before), idcard.mask_certificate_number(after)
+        elif name == "birth_date":  # the digits the ID mask hides (services.person_audit_snapshot)
+            before, after = mask_birth_date(before) if before else None, mask_birth_date(after)
         out[name] = [audit.jsonable(before), audit.jsonable(after)]
     return out
 
@@ -249,6 +252,8 @@ class _Apply:
                 name: [None, v] for name, v in zip(audited_names, audited_values(values), strict=True) if v
             }
             changes["id_number"] = [None, ident.masked]
+            if "birth_date" in changes:
+                changes["birth_date"][1] = mask_birth_date(changes["birth_date"][1])
             certificate = changes.get("disability_certificate")  # begins with the ID number
             if certificate:
                 certificate[1] = idcard.mask_certificate_number(certificate[1])

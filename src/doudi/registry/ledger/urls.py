@@ -18,6 +18,6 @@ urlpatterns = [
 ]
 
 register(
-    NavItem(_("Import ledger"), "ledger_import", Cap.IMPORT_PERSONS, order=30),
-    NavItem(_("Export ledger"), "ledger_export", Cap.EXPORT_PERSONS, order=31),
+    NavItem(_("Import ledger"), "ledger_import", Cap.IMPORT_PERSONS, order=30, group="ledger"),
+    NavItem(_("Export ledger"), "ledger_export", Cap.EXPORT_PERSONS, order=31, group="ledger"),
 )
