@@ -11,7 +11,7 @@ from doudi.core.models import Unit
 from doudi.programmes.models import Plan, Report
 
 from ..conftest import PASSWORD  # noqa: TID252
-from .conftest import log_in  # noqa: TID252
+from .conftest import log_in, menu  # noqa: TID252
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def test_import_report_warning_and_progress(page, phone, live_world, screenshot)
     year = timezone.localdate().year
 
     log_in(page, "county", PASSWORD)
-    page.click("nav.mainnav >> text=试点方案")
+    menu(page, "/programmes/")
     page.click("text=导入方案")
     page.select_option("#id_shipped", "sewage.toml")
     page.select_option("#id_region", w.county.code)
