@@ -20,7 +20,7 @@ from doudi.core.models import Region
 from doudi.core.scope import within
 from doudi.registry.idcard import make_id_number
 
-from . import rules
+from . import rules, selectors
 from . import services as svc
 from .models import Candidate, Committee, Official, OpennessItem, Voucher
 
@@ -118,7 +118,7 @@ def _demo_village(rng, village, keeper, member, agency, party, term, term_end, t
         for n, i, how, party_member in people
     ]
     for c in candidates:
-        facts = svc.candidate_facts(c)
+        facts = selectors.candidate_facts(c)
         ok = not rules.member_disqualifications(facts, today)
         svc.candidate_review(actor=keeper, candidate=c, admit=ok, as_of=today)
     svc.committee_submit(actor=keeper, committee=committee)

@@ -14,7 +14,7 @@ from doudi.core.scope import get_scoped_or_404, scoped, within
 from doudi.registry.idcard import InvalidIdNumber, mask_id_number, parse_id_number
 
 from . import rules
-from .models import Committee, Inquiry, Official, OpennessItem, Voucher
+from .models import Candidate, Committee, Inquiry, Official, OpennessItem, Relative, Voucher
 
 
 def village(user, code: str) -> Region:
@@ -36,6 +36,50 @@ def committees(user, village=None):
 
 def committee(user, pk) -> Committee:
     return get_scoped_or_404(Committee.objects.select_related("village"), user, pk=pk)
+
+
+def candidate_facts(candidate: Candidate) -> dict:
+    """The facts member_disqualifications reads, with offices and relatives computed from the
+    register of the committee's village and term (matched by ID number), never ticked by hand."""
+    committee = candidate.committee
+    officials = Official.objects.filter(village_id=committee.village_id, term=committee.term)
+    offices = sorted(set(officials.filter(id_number=candidate.id_number).values_list("office", flat=True)))
+    relatives = [
+        {"relation": r.relation, "office": r.official.office, "official": r.official.name}
+        for r in Relative.objects.filter(
+            official__in=officials, id_number=candidate.id_number
+        ).select_related("official")
+    ]
+    return {
+        "birth_date": candidate.birth_date,
+        "resident": candidate.resident,
+        "fit_to_serve": candidate.fit_to_serve,
+        "offices": offices,
+        "relatives_in_office": relatives,
+        "discipline_unexpired": candidate.discipline_unexpired,
+        "serving_sentence_or_detention": candidate.serving_sentence_or_detention,
+        "cult_or_underground_religion": candidate.cult_or_underground_religion,
+        "petition_organiser": candidate.petition_organiser,
+    }
+
+
+def official(user, pk) -> Official:
+    return get_scoped_or_404(Official, user, pk=pk)
+
+
+def candidate(user, pk) -> Candidate:
+    return get_scoped_or_404(Candidate.objects.select_related("committee"), user, pk=pk)
+
+
+def committee_candidates(committee: Committee, today) -> list[Candidate]:
+    """The committee's candidates, each with its qualification findings (`check`) and the note on
+    relatives who are not 近亲属 (`note`), from the register's facts read once per candidate."""
+    out = list(committee.candidates.all())
+    for c in out:
+        facts = candidate_facts(c)
+        c.check = rules.member_disqualifications(facts, today)
+        c.note = rules.relatives_note(facts)
+    return out
 
 
 def vouchers(user, village=None, status: str = ""):

@@ -36,6 +36,7 @@ from doudi.registry.idcard import InvalidIdNumber, parse_id_number
 
 from . import rules
 from .models import Candidate, Committee, Inquiry, Official, OpennessItem, Relative, VillageSetting, Voucher
+from .selectors import candidate_facts
 
 
 def _require(actor, cap):
@@ -114,31 +115,6 @@ def relative_add(*, actor, official, name: str, relation: str, id_number: str = 
         relative.save()
         audit.record(actor, "create", relative, changes=audit.diff({}, audit.snapshot(relative)))
     return relative
-
-
-def candidate_facts(candidate: Candidate) -> dict:
-    """The facts member_disqualifications reads, with offices and relatives computed from the
-    register of the committee's village and term (matched by ID number), never ticked by hand."""
-    committee = candidate.committee
-    officials = Official.objects.filter(village_id=committee.village_id, term=committee.term)
-    offices = sorted(set(officials.filter(id_number=candidate.id_number).values_list("office", flat=True)))
-    relatives = [
-        {"relation": r.relation, "office": r.official.office, "official": r.official.name}
-        for r in Relative.objects.filter(
-            official__in=officials, id_number=candidate.id_number
-        ).select_related("official")
-    ]
-    return {
-        "birth_date": candidate.birth_date,
-        "resident": candidate.resident,
-        "fit_to_serve": candidate.fit_to_serve,
-        "offices": offices,
-        "relatives_in_office": relatives,
-        "discipline_unexpired": candidate.discipline_unexpired,
-        "serving_sentence_or_detention": candidate.serving_sentence_or_detention,
-        "cult_or_underground_religion": candidate.cult_or_underground_religion,
-        "petition_organiser": candidate.petition_organiser,
-    }
 
 
 # ---- committees, candidates, the election --------------------------------------------------------

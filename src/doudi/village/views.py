@@ -60,6 +60,21 @@ def _form_errors(request, form):
             messages.error(request, e)
 
 
+def _submit(request, form, call, success) -> bool:
+    """A posted form through its service: the success message, or every problem as a message
+    (the page it returns to shows them). True when the service ran."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return False
+    try:
+        call(**form.cleaned_data)
+    except ValidationError as exc:
+        _error(request, exc)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def home(request):
     """A village account goes to its village; others see the overview of their area."""
     _need(request.user, Cap.VIEW_VILLAGE_AFFAIRS)
@@ -142,35 +157,25 @@ def village_detail(request, code):
 def official_add(request, code):
     _need(request.user, Cap.MANAGE_VILLAGE_REGISTER)
     village = selectors.village(request.user, code)
-    form = OfficialForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            services.official_add(actor=request.user, village=village, **form.cleaned_data)
-            messages.success(request, _("The official was added to the register."))
-        except ValidationError as exc:
-            _error(request, exc)
+    _submit(
+        request,
+        OfficialForm(request.POST),
+        lambda **d: services.official_add(actor=request.user, village=village, **d),
+        _("The official was added to the register."),
+    )
     return redirect("village_detail", code=code)
 
 
 @require_POST
 def relative_add(request, pk):
     _need(request.user, Cap.MANAGE_VILLAGE_REGISTER)
-    from doudi.core.scope import get_scoped_or_404
-
-    from .models import Official
-
-    official = get_scoped_or_404(Official, request.user, pk=pk)
-    form = RelativeForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            services.relative_add(actor=request.user, official=official, **form.cleaned_data)
-            messages.success(request, _("The relative was recorded."))
-        except ValidationError as exc:
-            _error(request, exc)
+    official = selectors.official(request.user, pk)
+    _submit(
+        request,
+        RelativeForm(request.POST),
+        lambda **d: services.relative_add(actor=request.user, official=official, **d),
+        _("The relative was recorded."),
+    )
     return redirect("village_detail", code=official.village_id)
 
 
@@ -193,11 +198,7 @@ def committee_create(request, code):
 def committee_detail(request, pk):
     _need(request.user, Cap.VIEW_VILLAGE_AFFAIRS)
     committee = selectors.committee(request.user, pk)
-    candidates = list(committee.candidates.all())
-    today = timezone.localdate()
-    for c in candidates:
-        c.check = rules.member_disqualifications(services.candidate_facts(c), today)
-        c.note = rules.relatives_note(services.candidate_facts(c))
+    candidates = selectors.committee_candidates(committee, timezone.localdate())
     formal = sum(1 for c in candidates if c.status == Candidate.Status.FORMAL)
     return _render(
         request,
@@ -216,24 +217,19 @@ def committee_detail(request, pk):
 def candidate_add(request, pk):
     _need(request.user, Cap.MANAGE_VILLAGE_REGISTER)
     committee = selectors.committee(request.user, pk)
-    form = CandidateForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            services.candidate_nominate(actor=request.user, committee=committee, **form.cleaned_data)
-            messages.success(request, _("The candidate was nominated."))
-        except ValidationError as exc:
-            _error(request, exc)
+    _submit(
+        request,
+        CandidateForm(request.POST),
+        lambda **d: services.candidate_nominate(actor=request.user, committee=committee, **d),
+        _("The candidate was nominated."),
+    )
     return redirect("village_committee", pk=pk)
 
 
 @require_POST
 def candidate_review(request, pk):
     _need(request.user, Cap.MANAGE_VILLAGE_REGISTER)
-    from doudi.core.scope import get_scoped_or_404
-
-    candidate = get_scoped_or_404(Candidate.objects.select_related("committee"), request.user, pk=pk)
+    candidate = selectors.candidate(request.user, pk)
     try:
         services.candidate_review(
             actor=request.user,
@@ -486,15 +482,12 @@ def inquiry_answer(request, pk):
 def openness_submit(request, code):
     _need(request.user, Cap.SUBMIT_VOUCHERS)
     village = selectors.village(request.user, code)
-    form = OpennessForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            services.openness_submit(actor=request.user, village=village, **form.cleaned_data)
-            messages.success(request, _("The item awaits the committee's review."))
-        except ValidationError as exc:
-            _error(request, exc)
+    _submit(
+        request,
+        OpennessForm(request.POST),
+        lambda **d: services.openness_submit(actor=request.user, village=village, **d),
+        _("The item awaits the committee's review."),
+    )
     return redirect("village_detail", code=code)
 
 
