@@ -282,7 +282,11 @@ def test_overdue_reports_are_reminded_and_escalated(iw):
     services.report_register(actor=iw.handler, report=iw.r2)
     services.report_assign(actor=iw.handler, report=iw.r2, handling_unit=iw.jw, handler=iw.handler_t2)
     later = iw.r2.deadline + dt.timedelta(days=1)
-    assert services.reports_supervise(today=later) > 0
+    # another county's daily run does not touch it
+    assert services.reports_supervise(today=later, region_prefix="990199") == 0
+    iw.r2.refresh_from_db()
+    assert not iw.r2.escalated
+    assert services.reports_supervise(today=later, region_prefix=iw.world.county.prefix) > 0
     iw.r2.refresh_from_db()
     assert iw.r2.escalated
     assert Notification.objects.filter(recipient=iw.handler_t2, kind="report_overdue").exists()
