@@ -39,6 +39,12 @@ def test_every_menu_entry_is_two_clicks_away_on_a_phone_and_a_desktop(
     for pg, size in ((page, "desktop"), (phone, "phone")):
         log_in(pg, f"r_{role}", PASSWORD)
         pg.wait_for_selector("nav.mainnav", state="attached")
+        if pg.locator("#reports-dashboard").count():  # the charts drawn, or each box saying 暂无数据
+            pg.wait_for_selector("#reports-dashboard[data-ready='1']")
+            for box in pg.locator("#reports-dashboard .chart").all():
+                drawn = box.locator("canvas").count() > 0
+                assert drawn or "暂无数据" in box.inner_text(), (role, size, box.get_attribute("id"))
+                assert drawn or box.bounding_box()["height"] < 120, (role, size, box.get_attribute("id"))
         hrefs = pg.eval_on_selector_all("nav.mainnav a", "els => els.map(e => e.getAttribute('href'))")
         assert hrefs and hrefs[0] == "/", (role, hrefs)
         screenshot(pg, f"nav-{role}-{size}")

@@ -92,10 +92,11 @@ def test_the_calendar_page_enters_a_year_the_package_does_not_know(login, world)
     assert response.status_code == 302
     row = WorkCalendarYear.objects.get(year=2031)
     assert len(row.holidays) == 7 and row.workdays == ["2031-09-28"] and row.complete
+    assert row.region == world.county  # the county administrator enters the county's calendar
     from doudi.core.calendar import load_work_calendar
     from doudi.core.workdays import add_working_days
 
-    cal = load_work_calendar()
+    cal = load_work_calendar(world.v1.code)
     assert cal.is_year_covered(2031)
     assert add_working_days(dt.date(2031, 9, 30), 1, cal) == dt.date(2031, 10, 8)
 

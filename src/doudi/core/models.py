@@ -420,11 +420,25 @@ class WorkCalendarYear(models.Model):
     `holidays` and `workdays` are ISO dates: days off, and make-up working days (调休) that fall
     on a weekend. They override the `chinesecalendar` package (core/workdays.py), so a year the
     package does not know yet can be entered when the State Council publishes it; `complete`
-    says the year's schedule has been entered in full. National data, the same for every area,
-    hence no scope_path.
+    says the year's schedule has been entered in full.
+
+    A row without `region` is the installation's (the national schedule, the default for every
+    county); a row with a county is that county's own additions (a local 调休 day or holiday),
+    laid over the installation's when a deadline in the county is counted (core/calendar.py).
     """
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    scope_path = "region"
+
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the installation's calendar, the default for every county."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
     holidays = models.JSONField(_("holidays"), default=list, blank=True)
     workdays = models.JSONField(_("make-up working days"), default=list, blank=True)
     complete = models.BooleanField(_("whole year entered"), default=False)
@@ -436,6 +450,16 @@ class WorkCalendarYear(models.Model):
 
     class Meta:
         ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"], condition=models.Q(region__isnull=True), name="workcal_installation_year"
+            ),
+            models.UniqueConstraint(
+                fields=["region", "year"],
+                condition=models.Q(region__isnull=False),
+                name="workcal_county_year",
+            ),
+        ]
         verbose_name = _("work calendar year")
         verbose_name_plural = _("work calendar years")
 

@@ -1,5 +1,5 @@
-"""Written notices (书面告知) as Word documents: approval (认定), refusal (不予认定, with reasons)
-and termination (终止救助供养).
+"""Written notices (书面告知) as Word documents: approval (认定), refusal (不予认定, with reasons),
+not accepted (不予受理, with reasons, issued by the township) and termination (终止救助供养).
 
 The templates are docxtpl templates built here with python-docx, so the project ships no binary;
 a county that wants its own letterhead puts `<kind>.docx` (same placeholders) in
@@ -24,11 +24,12 @@ from doudi.core.documents import zh_date
 
 from .rules import GROUNDS
 
-KINDS = ("approval", "refusal", "termination")
+KINDS = ("approval", "refusal", "not_accepted", "termination")
 
 TITLES = {
     "approval": "特困人员救助供养认定通知书",
     "refusal": "不予认定特困人员救助供养告知书",
+    "not_accepted": "不予受理特困人员救助供养申请告知书",
     "termination": "终止特困人员救助供养告知书",
 }
 
@@ -49,6 +50,14 @@ BODIES = {
         "{% for line in reasons %}　　{{ line }}\n{% endfor %}",
         "　　如对本决定有异议，可以自收到本告知书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。",
     ],
+    "not_accepted": [
+        "{{ name }}（身份证号：{{ id_number }}）：",
+        "　　你（或受委托人{{ applicant }}）于{{ received_on }}向{{ township }}人民政府（街道办事处）提出的"
+        "特困人员救助供养申请，经审查，于{{ decided_on }}决定不予受理。理由如下：",
+        "{% for line in reasons %}　　{{ line }}\n{% endfor %}",
+        "　　符合申请条件或补齐材料后，可以再次提出申请。如对本决定有异议，可以自收到本告知书之日起六十日内"
+        "依法申请行政复议，或者在六个月内依法提起行政诉讼。",
+    ],
     "termination": [
         "{{ name }}（身份证号：{{ id_number }}）：",
         "　　经调查核实，你因“{{ ground }}”，不再符合特困人员救助供养条件。经{{ county }}民政局于{{ decided_on }}"
@@ -57,6 +66,12 @@ BODIES = {
         "　　如对本决定有异议，可以自收到本告知书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。",
     ],
 }
+
+
+# Who signs: the county's civil-affairs bureau decides 认定 / 不予认定 / 终止; 不予受理 is the
+# township's own decision (it receives and accepts applications).
+SIGNATURE = ("{{ county }}民政局", "（经办：{{ township }}人民政府）", "{{ issued_on }}")
+SIGNATURES = {"not_accepted": ("{{ township }}人民政府（街道办事处）", "{{ issued_on }}")}
 
 
 def build_template(kind: str) -> bytes:
@@ -74,7 +89,7 @@ def build_template(kind: str) -> bytes:
     for line in BODIES[kind]:
         doc.add_paragraph(line)
     doc.add_paragraph("")
-    for line in ("{{ county }}民政局", "（经办：{{ township }}人民政府）", "{{ issued_on }}"):
+    for line in SIGNATURES.get(kind, SIGNATURE):
         doc.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     out = io.BytesIO()
     doc.save(out)

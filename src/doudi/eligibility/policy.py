@@ -83,8 +83,10 @@ def policy_for(code: str, day: dt.date | None = None) -> Policy:
     return Policy(setting.policy_version, limits, setting)
 
 
-def calendar() -> WorkCalendar:
-    return load_work_calendar()
+def calendar(code: str) -> WorkCalendar:
+    """The work calendar of the county of region `code`: its own entries over the installation's
+    (core.calendar; the limits of 民发〔2021〕43号 are counted in that county's working days)."""
+    return load_work_calendar(code)
 
 
 def person_facts(person, entered: dict[str, Any], policy: Policy) -> dict[str, Any]:

@@ -297,7 +297,9 @@ def step_due(
 
     review / verify: limits.review working days; county: limits.county; recheck: limits.recheck
     (异议 re-checked within 15 working days, 民发〔2021〕43号); publication: natural days; notice:
-    limits.refusal_notice working days for a refusal, none otherwise.
+    limits.refusal_notice working days for a refusal, none otherwise. "A refusal" is both the
+    county's 不予认定 and the township's 不予受理: either is told to the applicant in writing, with
+    the reasons, within 3 working days (民发〔2021〕43号; domain notes, "Procedure").
     """
     if code in ("review", "verify"):
         return add_working_days(start, limits.review, calendar)

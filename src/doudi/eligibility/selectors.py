@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
+from doudi.core.calendar import CalendarCache
 from doudi.core.scope import get_scoped_or_404, scoped
 from doudi.eligibility import selfcare
 from doudi.registry.models import Person, PersonStatus
@@ -90,7 +91,14 @@ def assessments_for(user, person: Person) -> QuerySet[Assessment]:
 
 
 def cases_for(user, person: Person) -> QuerySet[Case]:
-    return scoped(Case, user).filter(person=person).order_by("-received_on", "-pk")
+    """The person's cases, newest first, each with its written notices (`notices`, for the
+    person page's download links)."""
+    notices = Prefetch(
+        "documents",
+        queryset=CaseDocument.objects.filter(kind=CaseDocument.Kind.NOTICE).order_by("pk"),
+        to_attr="notices",
+    )
+    return scoped(Case, user).filter(person=person).prefetch_related(notices).order_by("-received_on", "-pk")
 
 
 @dataclass
@@ -117,7 +125,7 @@ def care_summary(user, person: Person, today: dt.date | None = None) -> CareSumm
         return CareSummary(None, history=history)
     pol = policy_for(person.village_id, today)
     due = selfcare.reassessment_due(
-        current.assessed_on, calendar(), change_reported_on=current.change_reported_on
+        current.assessed_on, calendar(person.village_id), change_reported_on=current.change_reported_on
     )
     return CareSummary(
         current=current,
@@ -163,7 +171,7 @@ def dynamic_review(user, *, today: dt.date | None = None, finding: str = "") -> 
         for c in scoped(Case, user).filter(kind=CaseKind.TERMINATION).exclude(stage=Stage.CLOSED)
     }
     policies: dict[str, object] = {}
-    cal = calendar()
+    calendars = CalendarCache()  # each county's own work calendar, loaded once
     rows = []
     for person in persons:
         code = county_code(person.village_id)
@@ -174,7 +182,9 @@ def dynamic_review(user, *, today: dt.date | None = None, finding: str = "") -> 
         assessment = assessed.get(person.pk)
         due = (
             selfcare.reassessment_due(
-                assessment.assessed_on, cal, change_reported_on=assessment.change_reported_on
+                assessment.assessed_on,
+                calendars(person.village_id),
+                change_reported_on=assessment.change_reported_on,
             )
             if assessment
             else None

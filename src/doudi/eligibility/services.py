@@ -101,7 +101,7 @@ def _close_step(case: Case, code: str | None, *, actor, on: dt.date, result: str
 
 def _start_step(case: Case, code: str, start: dt.date, *, refused=False) -> CaseStep:
     limits = _limits(case)
-    due = rules.step_due(code, start, limits, calendar(), refused=refused)
+    due = rules.step_due(code, start, limits, calendar(case.person.village_id), refused=refused)
     days = {
         "review": limits.review,
         "verify": limits.review,
@@ -339,14 +339,21 @@ def case_accept(*, actor, case: Case, accepted_on) -> Case:
 
 
 def case_not_accept(*, actor, case: Case, on, reason: str) -> Case:
-    """不予受理 (e.g. not a 老年人、残疾人 or 未成年人), with the reason told to the applicant."""
+    """不予受理 (e.g. not a 老年人、残疾人 or 未成年人), with the reason told to the applicant: the
+    case waits for the written notice (不予受理告知书), due within the county's refusal-notice
+    limit (3 working days, counted in the county's calendar), and closes when it is issued."""
     _check_case(actor, case, stage=Stage.APPLIED, kind=CaseKind.APPLICATION)
     if not reason.strip():
         raise ValidationError({"reason": ["请填写不予受理的理由"]})
+    decided_on = _date(on, "日期")
+    _not_future(decided_on, "不予受理日期")
+    if decided_on < case.received_on:
+        raise ValidationError("不予受理日期不能早于申请日期")
     before = audit.snapshot(case)
     with transaction.atomic():
-        case.stage, case.outcome, case.reasons = Stage.CLOSED, Outcome.NOT_ACCEPTED, reason.strip()
-        case.decided_on = _date(on, "日期")
+        case.stage, case.outcome, case.reasons = Stage.NOTICE, Outcome.NOT_ACCEPTED, reason.strip()
+        case.decided_on = decided_on
+        _start_step(case, "notice", decided_on, refused=True)
         _save_case(actor, case, before, step="not_accept")
         if case.person.status == PersonStatus.APPLYING:  # the application is over: no longer 申请中
             _person_update(actor, case.person, status=PersonStatus.NOT_ACCEPTED)
@@ -566,6 +573,8 @@ def notice_issue(*, actor, case: Case, issued_on) -> CaseDocument:
     _not_future(issued_on, "告知日期")
     if case.kind == CaseKind.TERMINATION:
         kind = "termination"
+    elif case.outcome == Outcome.NOT_ACCEPTED:
+        kind = "not_accepted"
     else:
         kind = "approval" if case.outcome == Outcome.APPROVED else "refusal"
     reasons = [line for line in case.reasons.splitlines() if line.strip()]

@@ -17,7 +17,7 @@ from doudi.core import calendar as work_calendar
 from doudi.core import regions as rcodes
 from doudi.core.models import Region
 from doudi.core.roles import Cap
-from doudi.core.scope import in_scope, scoped
+from doudi.core.scope import get_scoped_or_404, in_scope, scoped
 from doudi.core.views import require_cap
 from doudi.eligibility.selfcare import SELF_CARE_ITEMS, self_care_level
 from doudi.registry.idcard import InvalidIdNumber, parse_id_number
@@ -201,7 +201,7 @@ def evaluate(request):
 def _plan(case):
     steps = {s.code: s for s in case.steps.all()}
     limits = rules.Limits.from_dict(case.limits)
-    cal = calendar()
+    cal = calendar(case.person.village_id)
 
     def done(code):
         s = steps.get(code)
@@ -355,7 +355,7 @@ def _case_context(request, case):
         s.overdue = bool(s.done_on is None and s.due_on and s.due_on < today and s.code != "publication")
         s.ended = bool(s.done_on is None and s.code == "publication" and s.due_on < today)
     plan = _plan(case)
-    cal = calendar()
+    cal = calendar(case.person.village_id)
     uncovered = cal.uncovered_years(case.received_on, plan[-1].due or plan[-1].start) if plan else []
     return {
         "case": case,
@@ -435,6 +435,9 @@ def _run(request, case, action, form, extra):
         messages.success(request, _("The application was accepted."))
     elif action == "not_accept":
         services.case_not_accept(actor=u, case=case, on=d["on"], reason=d["reason"])
+        messages.success(
+            request, _("Not accepted: issue the written notice with the reasons within 3 working days.")
+        )
     elif action == "facts":
         services.case_update_facts(actor=u, case=case, facts=forms.facts_from_forms(form, extra["formset"]))
     elif action == "review":
@@ -664,6 +667,30 @@ def settings_page(request):
     )
 
 
+def _calendar_counties(user) -> list[Region]:
+    """The counties whose calendar the user may edit: their own, or those of their area."""
+    own = _county(user)
+    if own is not None:
+        return [own]
+    return list(scoped(Region, user).filter(level=rcodes.COUNTY).order_by("code"))
+
+
+def _calendar_target(request, counties: list[Region]):
+    """The calendar this page edits: `?county=` (a county of the user's area, else 404), the
+    user's own county, or, from the province, the installation's (every county's default)."""
+    code = request.GET.get("county", "")
+    if code:
+        return get_scoped_or_404(Region.objects.filter(level=rcodes.COUNTY), request.user, pk=code)
+    own = _county(request.user)
+    if own is not None:
+        return own
+    if work_calendar.can_edit_installation(request.user):
+        return None
+    if counties:
+        return counties[0]
+    raise Http404(_("No such record in your area."))
+
+
 @require_cap(Cap.EDIT_SETTINGS)
 @require_http_methods(["GET", "POST"])
 def calendar_page(request):
@@ -672,8 +699,11 @@ def calendar_page(request):
     except ValueError:
         year = dt.date.today().year
     year = min(max(year, 2000), 2100)
-    status = work_calendar.year_status(year)
+    counties = _calendar_counties(request.user)
+    county = _calendar_target(request, counties)
+    status = work_calendar.year_status(year, county)
     row = status["row"]
+    here = f"{request.path}?year={year}" + (f"&county={county.code}" if county is not None else "")
     if request.method == "POST":
         form = forms.CalendarForm(request.POST)
         if form.is_valid():
@@ -688,12 +718,13 @@ def calendar_page(request):
                     workdays=workdays,
                     complete=d["complete"],
                     note=d["note"],
+                    county=county,
                 )
             except ValidationError as exc:
                 _flash_errors(request, exc)
             else:
                 messages.success(request, _("The work calendar was saved."))
-                return redirect(f"{request.path}?year={year}")
+                return redirect(here)
     else:
         form = forms.CalendarForm(
             initial={
@@ -706,5 +737,13 @@ def calendar_page(request):
     return render(
         request,
         "eligibility/calendar.html",
-        {"form": form, "status": status, "year": year, "years": range(year - 2, year + 3)},
+        {
+            "form": form,
+            "status": status,
+            "year": year,
+            "years": range(year - 2, year + 3),
+            "county": county,
+            "counties": counties if _county(request.user) is None else [],
+            "installation": work_calendar.can_edit_installation(request.user),
+        },
     )

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doudi.core import audit
+from doudi.core.calendar import add_working_days_for
 from doudi.core.models import Region, Unit, UnitFigures, User
 from doudi.core.notifications import Note, notify_many
 from doudi.core.roles import Cap
 from doudi.core.scope import in_scope, unit_in_scope
-from doudi.core.workdays import add_working_days
 from doudi.oversight.services import rectification_open
 from doudi.oversight.sources import Source
 
@@ -132,7 +132,7 @@ def report_file(
             identity=crypto.encrypt_identity(name, contact) if (name or contact) else b"",
             has_identity=bool(name or contact),
             escalated=escalated,
-            register_by=add_working_days(timezone.localdate(), limits.register_days),
+            register_by=add_working_days_for(region.code)(timezone.localdate(), limits.register_days),
         )
         _save_files(report, (), cleaned)
         audit.record(None, "create", report, changes=audit.diff({}, _public_snapshot(report)))
@@ -252,7 +252,7 @@ def report_assign(
     if conflicted(handler, report.unit) or not in_scope(handler, report.region_id):
         raise ValidationError("该承办人与被举报单位有利害关系或不在本区域，需回避。")
     limits = handling_settings(report.region)
-    deadline = deadline or add_working_days(timezone.localdate(), limits.handle_days)
+    deadline = deadline or add_working_days_for(report.region_id)(timezone.localdate(), limits.handle_days)
     if deadline < timezone.localdate():
         raise ValidationError("办理期限不能早于今天。")
     before = _public_snapshot(report)
@@ -288,7 +288,7 @@ def report_extend(*, actor, report: Report, reason: str, days: int | None = None
     limits = handling_settings(report.region)
     before = _public_snapshot(report)
     with transaction.atomic():
-        report.deadline = add_working_days(report.deadline, days or limits.handle_days)
+        report.deadline = add_working_days_for(report.region_id)(report.deadline, days or limits.handle_days)
         report.extended, report.extension_reason = True, reason.strip()[:300]
         report.save(update_fields=["deadline", "extended", "extension_reason"])
         audit.record(actor, "update", report, changes=audit.diff(before, _public_snapshot(report)))

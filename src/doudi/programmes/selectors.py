@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from doudi.core import regions
+from doudi.core.calendar import add_working_days_for
 from doudi.core.models import Region, Unit
 from doudi.core.scope import get_scoped_or_404, scoped, user_unit_path
-from doudi.core.workdays import add_working_days
 
 from . import rules
 from .models import Evaluation, Funding, Plan, Report, ReportValue, Schedule, Target, Task, TaskUnit
@@ -199,6 +199,7 @@ def plan_progress(
         qs = qs.filter(regions__code=region)
     qs = qs.distinct().order_by("order")
     task_list = list(qs)
+    adder = add_working_days_for(plan.region_id)  # the plan's county's work calendar
     visible_reports = reports(user).filter(task__in=task_list)
     counts: dict[int, int] = {}
     for tid in visible_reports.values_list("task_id", flat=True):
@@ -216,7 +217,7 @@ def plan_progress(
             today=today,
             near_days=plan.near_days,
             escalate_days=plan.escalate_days,
-            add_working_days=add_working_days,
+            add_working_days=adder,
         )
         result.append(
             TaskProgress(

@@ -397,10 +397,10 @@ def warnings_daily(*, region_prefix: str, today: date) -> dict:
     without a unit holding MANAGE_PLANS in the plan's region). In-app notifications, one per
     recipient, task and level (core.notifications keys make a rerun send nothing twice).
     """
+    from doudi.core.calendar import CalendarCache
     from doudi.core.models import User
     from doudi.core.notifications import Note, notify_many
     from doudi.core.scope import within
-    from doudi.core.workdays import add_working_days
 
     levels = {
         rules.NEAR: _("deadline near"),
@@ -410,6 +410,7 @@ def warnings_daily(*, region_prefix: str, today: date) -> dict:
     }
     notes: list[Note] = []
     counts = dict.fromkeys(levels, 0)
+    calendars = CalendarCache()  # each county's own work calendar, loaded once
     users = [u for u in User.objects.filter(is_active=True).select_related("region", "unit") if u.region_id]
     for task in within(
         Task.objects.filter(completed_on__isnull=True, plan__status=Plan.Status.ACTIVE), region_prefix
@@ -420,7 +421,7 @@ def warnings_daily(*, region_prefix: str, today: date) -> dict:
             today=today,
             near_days=task.plan.near_days,
             escalate_days=task.plan.escalate_days,
-            add_working_days=add_working_days,
+            add_working_days=calendars.adder(task.plan.region_id),
         )
         if not level:
             continue

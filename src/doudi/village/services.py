@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from doudi.core import audit
 from doudi.core import regions as rcodes
+from doudi.core.calendar import add_working_days_for
 from doudi.core.roles import Cap
 from doudi.core.scope import in_scope
 from doudi.core.services import upload_store
@@ -31,7 +32,6 @@ from doudi.core.tabular import (
     map_columns,
     open_table,
 )
-from doudi.core.workdays import add_working_days
 from doudi.registry.idcard import InvalidIdNumber, parse_id_number
 
 from . import rules
@@ -426,7 +426,7 @@ def voucher_review(*, actor, voucher, decision: str, reason: str = "") -> Vouche
                 voucher=voucher,
                 asked_by=actor,
                 asked_on=today,
-                due_on=add_working_days(today, days),
+                due_on=add_working_days_for(voucher.village_id)(today, days),
             )
             audit.record(actor, "create", inquiry, changes=audit.diff({}, audit.snapshot(inquiry)))
     return voucher
