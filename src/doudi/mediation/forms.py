@@ -31,7 +31,7 @@ class PartyForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("mediation", "Name"), max_length=50, required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    address = forms.CharField(label=pgettext_lazy("mediation", "Address"), max_length=200, required=False)
 
 
 def party_forms(data=None):
@@ -50,7 +50,7 @@ class EscalateForm(forms.Form):
 
 class ConcludeForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Outcome"),
+        label=pgettext_lazy("mediation", "Outcome"),
         choices=[c for c in Dispute.Status.choices if c[0] != Dispute.Status.OPEN],
     )
     mediator_name = forms.CharField(label=_("Mediator"), max_length=50, required=False)
@@ -71,7 +71,7 @@ class ScanForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    visited_on = forms.DateField(label=_("Visited on"), widget=DATE)
+    visited_on = forms.DateField(label=pgettext_lazy("mediation", "Visited on"), widget=DATE)
     fulfilment = forms.ChoiceField(label=_("Fulfilment"), choices=Dispute.Fulfilment.choices[1:])
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000
@@ -85,7 +85,9 @@ class CommitteeForm(forms.Form):
 
 class MemberForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("mediation", "Name"), max_length=50)
-    role = forms.ChoiceField(label=_("Role"), choices=CommitteeMember.Role.choices, initial="member")
+    role = forms.ChoiceField(
+        label=pgettext_lazy("mediation", "Role"), choices=CommitteeMember.Role.choices, initial="member"
+    )
     mediator = forms.ChoiceField(
         label=_("Mediator"), choices=CommitteeMember.Mediator.choices, required=False
     )

@@ -75,7 +75,9 @@ class CommitteeMember(models.Model):
         "registry.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(
+        pgettext_lazy("mediation", "role"), max_length=10, choices=Role.choices, default=Role.MEMBER
+    )
     mediator = models.CharField(_("mediator"), max_length=10, choices=Mediator.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -115,7 +117,7 @@ class Dispute(models.Model):
     village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
     number = models.CharField(_("case number"), max_length=30, unique=True)
     kind = models.CharField(_("kind of dispute"), max_length=20, choices=Kind.choices)
-    description = models.TextField(_("what happened"))
+    description = models.TextField(pgettext_lazy("mediation", "what happened"))
     place = models.CharField(_("where it arose"), max_length=200, blank=True)
     occurred_on = models.DateField(_("arose on"), null=True, blank=True)
     registered_on = models.DateField(_("registered on"))
@@ -173,7 +175,7 @@ class Party(models.Model):
         "registry.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(pgettext_lazy("mediation", "address"), max_length=200, blank=True)
 
     scope_path = "dispute__village"
 
@@ -210,7 +212,7 @@ class FollowUp(models.Model):
     """A follow-up visit (回访) after the outcome: is the agreement kept?"""
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="followups")
-    visited_on = models.DateField(_("visited on"))
+    visited_on = models.DateField(pgettext_lazy("mediation", "visited on"))
     fulfilment = models.CharField(_("fulfilment"), max_length=15, choices=Dispute.Fulfilment.choices[1:])
     note = models.TextField(_("note"), blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
