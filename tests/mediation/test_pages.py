@@ -165,3 +165,14 @@ def test_agreement_download_is_a_docx_and_logged(login, mw):
     ).exists()
     r = client.get(f"/mediation/disputes/{mw.open1.pk}/agreement.docx")
     assert r.status_code == 302
+
+
+def test_statistics_by_area_for_the_county_and_a_township(login, mw):
+    county = login(mw.world.users.county).get("/mediation/statistics/").content.decode()
+    rows = re.findall(r'<tr data-region="(\d+)">', county)
+    assert rows == ["990121100000", "990121101000"]  # the townships
+    town = login(mw.world.users.town1).get("/mediation/statistics/").content.decode()
+    assert re.findall(r'<tr data-region="(\d+)">', town) == ["990121100001", "990121100201"]  # its villages
+    # a township cannot look into another one through ?region=
+    other = login(mw.world.users.town1).get("/mediation/statistics/?region=990121101000").content.decode()
+    assert re.search(r'id="fig-total"[^>]*><span>[^<]*</span><span class="num">0<', other)

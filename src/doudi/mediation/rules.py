@@ -223,7 +223,7 @@ class Shares:
     township_share: Decimal | None
 
 
-def _pct(part: int, whole: int) -> Decimal | None:
+def percent(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
@@ -244,4 +244,4 @@ def shares(disputes: Iterable[DisputeFacts]) -> Shares:
             village += 1
         if d.status == "settled" and d.settled_tier in (T_VILLAGE, T_TOWNSHIP):
             township += 1
-    return Shares(total, village, township, _pct(village, total), _pct(township, total))
+    return Shares(total, village, township, percent(village, total), percent(township, total))

@@ -187,6 +187,7 @@ class Statistics:
     overdue: int = 0
     open: int = 0
     links: dict = field(default_factory=dict)
+    areas: list[dict] = field(default_factory=list)  # one row per township (or village) below
 
 
 def list_url(year: int, region: str = "", **params) -> str:
@@ -229,6 +230,7 @@ def statistics(user, year: int, region: str = "", today: dt.date | None = None) 
     stats.total = stats.shares.total
     stats.overdue = overdue(qs, today).count()
     stats.open = sum(1 for f in facts if f.status == Dispute.Status.OPEN)
+    stats.areas = _areas(user, qs, year, region, today)
     stats.links = {
         "total": list_url(year, region),
         "village": list_url(year, region, settled_tier=rules.T_VILLAGE),
@@ -237,6 +239,47 @@ def statistics(user, year: int, region: str = "", today: dt.date | None = None) 
         "open": list_url(year, region, status=Dispute.Status.OPEN),
     }
     return stats
+
+
+def _areas(user, qs, year: int, region: str, today: dt.date) -> list[dict]:
+    """The figures per township (for a county) or per village (for a township), from the same
+    queryset, each linking to its list."""
+    code = region or (user.region_id or "")
+    try:
+        level = rcodes.parse_region_code(code).level
+    except ValueError:
+        return []
+    if level >= rcodes.VILLAGE:
+        return []
+    child = rcodes.TOWNSHIP if level < rcodes.TOWNSHIP else rcodes.VILLAGE
+    n = rcodes.PREFIX_LENGTH[child]
+    children = within(scoped(Region, user).filter(level=child), code[: rcodes.PREFIX_LENGTH[level]])
+    rows = {
+        r.code[:n]: {"region": r, "total": 0, "village": 0, "township": 0, "open": 0, "overdue": 0}
+        for r in children.order_by("code")
+    }
+    for village, status, settled, due in qs.values_list("village_id", "status", "settled_tier", "due_on"):
+        row = rows.get(village[:n])
+        if row is None:
+            continue
+        row["total"] += 1
+        row["village"] += status == "settled" and settled == rules.T_VILLAGE
+        row["township"] += status == "settled" and settled in (rules.T_VILLAGE, rules.T_TOWNSHIP)
+        row["open"] += status == "open"
+        row["overdue"] += status == "open" and due is not None and due < today
+    out = []
+    for row in rows.values():
+        c = row["region"].code
+        row["links"] = {
+            "total": list_url(year, c),
+            "village": list_url(year, c, settled_tier=rules.T_VILLAGE),
+            "township": list_url(year, c, within_township=1),
+            "open": list_url(year, c, status="open"),
+            "overdue": list_url(year, c, overdue=1),
+        }
+        row["share"] = rules.percent(row["village"], row["total"])
+        out.append(row)
+    return out
 
 
 def chart_data(stats: Statistics) -> dict:

@@ -112,7 +112,13 @@ def dispute_new(request):
             for p in parties:
                 _form_errors(request, p)
     status = 422 if request.method == "POST" else 200
-    return render(request, "mediation/dispute_new.html", {"form": form, "parties": parties}, status=status)
+    more_open = any(request.POST.get(f"party-{i}-name") for i in (2, 3))
+    return render(
+        request,
+        "mediation/dispute_new.html",
+        {"form": form, "parties": parties, "more_open": more_open},
+        status=status,
+    )
 
 
 @require_GET
