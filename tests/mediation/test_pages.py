@@ -176,3 +176,17 @@ def test_statistics_by_area_for_the_county_and_a_township(login, mw):
     # a township cannot look into another one through ?region=
     other = login(mw.world.users.town1).get("/mediation/statistics/?region=990121101000").content.decode()
     assert re.search(r'id="fig-total"[^>]*><span>[^<]*</span><span class="num">0<', other)
+
+
+def test_county_coverage_opens_per_township(login, mw):
+    client = login(mw.world.users.county)
+    html = client.get("/mediation/committees/").content.decode()
+    assert re.findall(r'<tr data-region="(\d+)">', html) == ["990121100000", "990121101000"]
+    town2 = client.get("/mediation/committees/?region=990121101000").content.decode()
+    assert re.findall(r'<tr data-region="(\d+)" class', town2) == ["990121101000", "990121101201"]
+    # town2's township committee has one member (short), its village none (missing)
+    assert re.search(r'id="count-missing"><span>[^<]*</span><span class="num">1<', town2)
+    assert re.search(r'id="count-short"><span>[^<]*</span><span class="num">1<', town2)
+    # a township clerk cannot widen or move the narrowing
+    other = login(mw.world.users.town1).get("/mediation/committees/?region=990121101000").content.decode()
+    assert 'data-region="990121101201"' not in other

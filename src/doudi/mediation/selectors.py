@@ -88,13 +88,27 @@ FINDING_TEXT = {
 }
 
 
-def coverage(user, problem: str = "") -> list[CoverageRow]:
-    """Every township and village of the user's area with its committee's findings (rules.
-    committee_findings); `problem` = missing | short | ok narrows the list to those rows."""
-    regions = list(scoped(Region, user).filter(level__in=(rcodes.TOWNSHIP, rcodes.VILLAGE)).order_by("code"))
+def _narrow(qs, region: str):
+    if not region:
+        return qs
+    try:
+        return within(qs, rcodes.parse_region_code(region).prefix)
+    except ValueError:
+        return qs.none()
+
+
+def coverage(user, problem: str = "", region: str = "") -> list[CoverageRow]:
+    """Every township and village of the user's area (narrowed to `region` when given) with its
+    committee's findings (rules.committee_findings); `problem` = missing | short | ok narrows the
+    list to those rows."""
+    regions = list(
+        _narrow(scoped(Region, user), region)
+        .filter(level__in=(rcodes.TOWNSHIP, rcodes.VILLAGE))
+        .order_by("code")
+    )
     committees = {
         c.region_id: c
-        for c in scoped(MediationCommittee, user).prefetch_related(
+        for c in _narrow(scoped(MediationCommittee, user), region).prefetch_related(
             Prefetch("members", queryset=CommitteeMember.objects.only("role", "mediator", "committee_id"))
         )
     }
@@ -114,14 +128,31 @@ def coverage(user, problem: str = "") -> list[CoverageRow]:
     return rows
 
 
-def coverage_counts(user) -> dict:
-    rows = coverage(user)
+def _counts(rows) -> dict:
     return {
         "all": len(rows),
         "missing": sum(1 for r in rows if r.findings == [rules.MISSING]),
         "short": sum(1 for r in rows if r.findings and r.findings != [rules.MISSING]),
         "ok": sum(1 for r in rows if r.ok),
     }
+
+
+def coverage_counts(user, region: str = "") -> dict:
+    return _counts(coverage(user, region=region))
+
+
+def coverage_by_township(user) -> list[dict]:
+    """For a county: each township with the counts of its own and its villages' committees."""
+    rows = coverage(user)
+    out: dict[str, dict] = {}
+    for r in rows:
+        if r.region.level == rcodes.TOWNSHIP:
+            out[r.region.code[:9]] = {"region": r.region, "rows": []}
+    for r in rows:
+        group = out.get(r.region.code[:9])
+        if group is not None:
+            group["rows"].append(r)
+    return [{"region": g["region"], **_counts(g["rows"])} for g in out.values()]
 
 
 # ---- disputes and their statistics ---------------------------------------------------------------

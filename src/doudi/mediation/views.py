@@ -259,13 +259,18 @@ def dispute_followup(request, pk):
 @require_cap(Cap.VIEW_MEDIATION)
 def coverage(request):
     problem = request.GET.get("problem", "")
+    region = request.GET.get("region", "")
+    county_wide = not region and request.user.region.level < rcodes.TOWNSHIP
     return render(
         request,
         "mediation/coverage.html",
         {
-            "rows": selectors.coverage(request.user, problem),
-            "counts": selectors.coverage_counts(request.user),
+            # a county sees its townships first; a township's rows open with ?region=
+            "rows": [] if county_wide and not problem else selectors.coverage(request.user, problem, region),
+            "towns": selectors.coverage_by_township(request.user) if county_wide else [],
+            "counts": selectors.coverage_counts(request.user, region),
             "problem": problem,
+            "region": region,
             "finding_text": selectors.FINDING_TEXT,
             "can": _can(request.user),
             "settings_region": request.user.region
