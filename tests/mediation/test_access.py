@@ -274,3 +274,20 @@ def test_scan_file_is_served_in_scope_only(login, mw):
     r = login(mw.world.users.town2).get(url)
     assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
     assert login(mw.world.users.town1).get(url).status_code == 404
+
+
+def test_forged_filters_answer_empty_lists_not_errors(login, mw):
+    client = login(mw.world.users.county)
+    for q in (
+        "?year=99999",
+        "?year=0",
+        "?region=abc",
+        "?region=99999999999999",
+        "?kind=x&tier=y&status=z",
+        "?page=abc",
+    ):
+        r = client.get("/mediation/" + q)
+        assert r.status_code == 200, q
+    assert client.get("/api/v1/mediation/disputes?year=99999").json() == []
+    assert client.get("/mediation/statistics/?year=abc&region=xyz").status_code == 200
+    assert client.get("/mediation/committees/?region=abc&problem=zzz").status_code == 200

@@ -167,6 +167,8 @@ def base(user, *, year: int | None = None, region: str = "") -> Dispute.objects.
     when None), in the user's area, narrowed to `region` (a township or village code) when given."""
     qs = scoped(Dispute, user)
     if year:
+        if not 1900 <= year <= 2999:  # a forged ?year= is an empty list, not a server error
+            return qs.none()
         start, end = _year_range(year)
         qs = qs.filter(registered_on__gte=start, registered_on__lte=end)
     if region:
