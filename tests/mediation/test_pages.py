@@ -190,3 +190,22 @@ def test_county_coverage_opens_per_township(login, mw):
     # a township clerk cannot widen or move the narrowing
     other = login(mw.world.users.town1).get("/mediation/committees/?region=990121101000").content.decode()
     assert 'data-region="990121101201"' not in other
+
+
+def test_the_person_page_lists_the_persons_disputes(login, mw, lf):
+    w = mw.world
+    p = lf.person(w.v1, "王五")
+    d = svc.dispute_register(
+        actor=w.users.village1,
+        village=w.v1,
+        kind="damages",
+        description="牛踩坏庄稼",
+        parties=[
+            {"side": "respondent", "name": "王五", "id_number": p.id_number},
+            {"side": "applicant", "name": "赵六"},
+        ],
+    )
+    html = login(w.users.village1).get(f"/persons/{p.pk}/").content.decode()
+    assert 'id="disputes"' in html and d.number in html
+    other = lf.person(w.v1, "钱七")
+    assert 'id="disputes"' not in login(w.users.village1).get(f"/persons/{other.pk}/").content.decode()

@@ -13,12 +13,23 @@ class MediationConfig(AppConfig):
         from doudi.core.maplayers import MapFigure, register_figure
         from doudi.core.navigation import NavItem, register, register_group
         from doudi.core.roles import Cap
+        from doudi.registry.sections import Section, register_section
 
         from . import tasks  # noqa: F401  (registers job handlers)
         from .demo import mediation_demo_step
-        from .selectors import map_open_disputes, map_settled_in_village
+        from .selectors import map_open_disputes, map_settled_in_village, person_section
 
         register_step(mediation_demo_step, order=95)
+        register_section(
+            Section(
+                "disputes",
+                _("Disputes and mediation"),
+                "mediation/_person_section.html",
+                order=90,
+                cap=Cap.VIEW_MEDIATION,
+                context=person_section,
+            )
+        )
         register_group("mediation", pgettext_lazy("menu group", "Dispute mediation"), order=65)
         register(NavItem(_("Disputes"), "mediation_home", Cap.VIEW_MEDIATION, order=10, group="mediation"))
         register(

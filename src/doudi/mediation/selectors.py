@@ -363,3 +363,18 @@ def map_settled_in_village(user) -> dict[str, int]:
             registered_on__lte=end,
         )
     )
+
+
+# ---- the person page's section (registry/sections.py) ------------------------------------------
+
+
+def person_section(request, person) -> dict | None:
+    """The disputes a registry person is a party to and the committees they sit on (in the
+    viewer's area); None when there is neither, so the section is left out."""
+    disputes = list(
+        scoped(Dispute, request.user).filter(parties__person=person).distinct().select_related("village")[:50]
+    )
+    seats = list(scoped(CommitteeMember, request.user).filter(person=person).select_related("committee")[:10])
+    if not disputes and not seats:
+        return None
+    return {"disputes": disputes, "seats": seats}
