@@ -209,3 +209,9 @@ def test_the_person_page_lists_the_persons_disputes(login, mw, lf):
     assert 'id="disputes"' in html and d.number in html
     other = lf.person(w.v1, "钱七")
     assert 'id="disputes"' not in login(w.users.village1).get(f"/persons/{other.pk}/").content.decode()
+
+
+def test_the_chair_is_listed_first(login, mw):
+    svc.member_add(actor=mw.world.users.village1, committee=mw.committee1, name="阿委员", role="member")
+    html = login(mw.world.users.village1).get("/mediation/committees/990121100001/").content.decode()
+    assert html.index("赵主任") < html.index("阿委员")

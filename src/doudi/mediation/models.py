@@ -84,7 +84,7 @@ class CommitteeMember(models.Model):
     scope_path = "committee__region"
 
     class Meta:
-        ordering = ["committee", "-role", "name"]  # "member" > "chair": the chair first
+        ordering = ["committee", "role", "name"]  # "chair" < "member": the chair first
 
     def __str__(self):
         return f"{self.name}（{self.get_role_display()}）"
