@@ -9,6 +9,7 @@ class MediationConfig(AppConfig):
     verbose_name = _("Dispute mediation")
 
     def ready(self):
+        from doudi.core import audit
         from doudi.core.demo import register_step
         from doudi.core.maplayers import MapFigure, register_figure
         from doudi.core.navigation import NavItem, register, register_group
@@ -20,6 +21,11 @@ class MediationConfig(AppConfig):
         from .selectors import map_open_disputes, map_settled_in_village, person_section
 
         register_step(mediation_demo_step, order=95)
+        # the keys of audit entries' `extra` (core/audit.py names them on the audit page)
+        audit.register_label("parties", _("parties to the dispute"))
+        audit.register_label("escalation", _("hand-over"))
+        audit.register_label("automatic", _("moved by the daily check"))
+        audit.register_label("deadlines_recomputed", _("open disputes given the new deadline"))
         register_section(
             Section(
                 "disputes",
