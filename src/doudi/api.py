@@ -47,6 +47,7 @@ from doudi.core.api import router as core_router  # noqa: E402
 from doudi.eligibility.api import router as eligibility_router  # noqa: E402
 from doudi.guardianship.api import router as guardianship_router  # noqa: E402
 from doudi.integrity.api import router as integrity_router  # noqa: E402
+from doudi.mediation.api import router as mediation_router  # noqa: E402
 from doudi.oversight.api import router as oversight_router  # noqa: E402
 from doudi.programmes.api import router as programmes_router  # noqa: E402
 from doudi.registry.api import router as registry_router  # noqa: E402
@@ -62,4 +63,5 @@ api.add_router("/", oversight_router)
 api.add_router("/", village_router)
 api.add_router("/", integrity_router)
 api.add_router("/", programmes_router)
+api.add_router("/", mediation_router)
 api.add_router("/", reports_router)

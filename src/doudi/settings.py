@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "doudi.village",
     "doudi.integrity",
     "doudi.programmes",
+    "doudi.mediation",
     "doudi.reports",
 ]
 

@@ -6,7 +6,13 @@ from django.core.management import CommandError, call_command
 from doudi.core import daily, jobs
 from doudi.core.models import Job
 
-MODULE_DAILY = {"care_daily", "care_agreement_reminders", "integrity_daily", "programmes_daily"}
+MODULE_DAILY = {
+    "care_daily",
+    "care_agreement_reminders",
+    "integrity_daily",
+    "programmes_daily",
+    "mediation_daily",
+}
 
 
 def test_every_modules_daily_work_is_registered_with_a_handler():
@@ -73,6 +79,7 @@ def test_a_failing_daily_job_fails_the_command_and_keeps_its_error(world, monkey
         ("care-reminders", "care_agreement_reminders"),
         ("integrity-daily", "integrity_daily"),
         ("programmes-daily", "programmes_daily"),
+        ("mediation-daily", "mediation_daily"),
     ],
 )
 def test_the_module_commands_run_their_own_work_only(world, command, kind):

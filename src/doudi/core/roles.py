@@ -74,6 +74,11 @@ class Cap(StrEnum):
     MANAGE_PLANS = "manage_plans"  # import, export, edit plans and tasks, accept a plan, funding paid
     REPORT_PROGRESS = "report_progress"  # file a task's progress report for one's township or unit
     EVALUATE_PLANS = "evaluate_plans"  # mid-term and final evaluations of tasks
+    # Dispute mediation (矛盾纠纷调处, issue 14 part 2; docs/mediation.md).
+    VIEW_MEDIATION = "view_mediation"  # disputes, committees, coverage and statistics of one's area
+    REGISTER_DISPUTES = "register_disputes"  # register a dispute, its parties; follow-up visits
+    MEDIATE_DISPUTES = "mediate_disputes"  # escalate and record outcomes at one's own tier or below
+    MANAGE_MEDIATION = "manage_mediation"  # committees and their members, the tiers' deadlines
 
 
 _READ = {Cap.VIEW_REGIONS, Cap.VIEW_PERSONS}
@@ -198,6 +203,15 @@ ROLE_LEVELS: dict[str, set[int]] = {
     Role.REPORT_HANDLER: {regions.PROVINCE, regions.CITY, regions.COUNTY, regions.TOWNSHIP},
     Role.UNIT_FINANCE: {regions.PROVINCE, regions.CITY, regions.COUNTY, regions.TOWNSHIP},
 }
+
+
+# Dispute mediation (issue 14): villages register and mediate their own disputes and keep their
+# committee; townships take over what the villages cannot settle; the county sees and moves all.
+_MEDIATION_WORK = {Cap.VIEW_MEDIATION, Cap.REGISTER_DISPUTES, Cap.MEDIATE_DISPUTES, Cap.MANAGE_MEDIATION}
+for _role in (Role.COUNTY_OFFICER, Role.TOWNSHIP_CLERK, Role.VILLAGE_STAFF):
+    ROLE_CAPS[_role] = ROLE_CAPS[_role] | _MEDIATION_WORK
+for _role in (Role.LEADER, Role.INSPECTOR):
+    ROLE_CAPS[_role] = ROLE_CAPS[_role] | {Cap.VIEW_MEDIATION}
 
 
 def caps_for(roles) -> frozenset[Cap]:

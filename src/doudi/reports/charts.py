@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from doudi.core import maplayers
 from doudi.core import regions as rcodes
 from doudi.core.models import Region
 from doudi.core.scope import scoped
@@ -109,10 +110,18 @@ def map_layer_for(region: Region | None) -> MapLayer | None:
 def map_data(user, month: dt.date, key: str) -> dict:
     """Villages with coordinates and the chosen figure; the uploaded GeoJSON when there is one."""
     region = user.region
-    if region is None or key not in selectors.BY_KEY:
+    extra = maplayers.figure(key)  # a figure another app registered (core/maplayers.py)
+    if extra is not None and not user.can(extra.cap):
+        extra = None
+    if region is None or (key not in selectors.BY_KEY and extra is None):
         return {"points": [], "geojson": None}
-    stats = selectors.compute(user, region, month, group_len=rcodes.PREFIX_LENGTH[rcodes.VILLAGE])
-    values = {r.code: r.figures.get(key, 0) for r in stats.rows}
+    if extra is not None:
+        values = extra.values(user)
+        label = str(extra.label)
+    else:
+        stats = selectors.compute(user, region, month, group_len=rcodes.PREFIX_LENGTH[rcodes.VILLAGE])
+        values = {r.code: r.figures.get(key, 0) for r in stats.rows}
+        label = str(selectors.BY_KEY[key].label)
     villages = scoped(Region, user).filter(
         level=rcodes.VILLAGE, longitude__isnull=False, latitude__isnull=False
     )
@@ -134,7 +143,7 @@ def map_data(user, month: dt.date, key: str) -> dict:
                 by_name[town] = by_name.get(town, 0) + value
     return {
         "key": key,
-        "label": str(selectors.BY_KEY[key].label),
+        "label": label,
         "month": f"{month:%Y-%m}",
         "points": points,
         "max": max([p["value"][2] for p in points] + list(by_name.values()) + [1]),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from doudi.core import maplayers
 from doudi.core import regions as rcodes
 from doudi.core.models import Region
 from doudi.core.roles import Cap
@@ -241,7 +242,7 @@ def map_page(request):
         "reports/map.html",
         {
             "month": month,
-            "figures": FIGURES,
+            "figures": [*FIGURES, *maplayers.figures(request.user)],
             "key": request.GET.get("key", "total"),
             "can_upload": request.user.can(Cap.EDIT_SETTINGS) or request.user.can(services.REVIEW_CAP),
         },

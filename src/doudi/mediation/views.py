@@ -1,0 +1,393 @@
+"""Mediation pages: thin views (form → service → render), every lookup through the scope."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from doudi.core import regions as rcodes
+from doudi.core.roles import Cap
+from doudi.core.views import paginate, require_cap
+
+from . import documents, rules, selectors, services
+from .forms import (
+    CommitteeForm,
+    ConcludeForm,
+    DisputeForm,
+    EscalateForm,
+    FollowUpForm,
+    MemberForm,
+    ScanForm,
+    SettingForm,
+    party_forms,
+)
+from .models import Dispute, MediationSetting, Tier
+
+
+def _can(user) -> dict:
+    return {
+        "register": user.can(Cap.REGISTER_DISPUTES),
+        "mediate": user.can(Cap.MEDIATE_DISPUTES),
+        "manage": user.can(Cap.MANAGE_MEDIATION),
+    }
+
+
+def _errors(request, exc: ValidationError):
+    for m in exc.messages:
+        messages.error(request, m)
+
+
+def _form_errors(request, form):
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for e in errors:
+            messages.error(request, f"{label}：{e}" if label else e)
+
+
+def _year(request) -> int:
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+
+
+# ---- disputes -----------------------------------------------------------------------------------
+
+
+@require_GET
+@require_cap(Cap.VIEW_MEDIATION)
+def home(request):
+    """The disputes of the user's area; the statistics page's numbers open this list filtered."""
+    year = request.GET.get("year", "")
+    qs = selectors.base(
+        request.user, year=int(year) if year.isdigit() else None, region=request.GET.get("region", "")
+    )
+    qs = selectors.filtered(qs, request.GET).select_related("village").prefetch_related("parties")
+    return render(
+        request,
+        "mediation/home.html",
+        {
+            "page": paginate(request, qs),
+            "count": qs.count(),
+            "kinds": Dispute.Kind.choices,
+            "tiers": Tier.choices,
+            "statuses": Dispute.Status.choices,
+            "params": request.GET,
+            "today": timezone.localdate(),
+            "can": _can(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_cap(Cap.REGISTER_DISPUTES)
+def dispute_new(request):
+    villages = list(selectors.villages(request.user).select_related("parent")[:2000])
+    form = DisputeForm(request.POST or None, villages=villages)
+    parties = party_forms(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid() and all(p.is_valid() for p in parties):
+            try:
+                dispute = services.dispute_register(
+                    actor=request.user,
+                    village=selectors.village(request.user, form.cleaned_data["village"]),
+                    kind=form.cleaned_data["kind"],
+                    description=form.cleaned_data["description"],
+                    place=form.cleaned_data["place"],
+                    occurred_on=form.cleaned_data["occurred_on"],
+                    parties=[p.cleaned_data for p in parties],
+                )
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(
+                    request, _("The dispute was registered as %(number)s.") % {"number": dispute.number}
+                )
+                return redirect("mediation_dispute", pk=dispute.pk)
+        else:
+            _form_errors(request, form)
+            for p in parties:
+                _form_errors(request, p)
+    status = 422 if request.method == "POST" else 200
+    more_open = any(request.POST.get(f"party-{i}-name") for i in (2, 3))
+    return render(
+        request,
+        "mediation/dispute_new.html",
+        {"form": form, "parties": parties, "more_open": more_open},
+        status=status,
+    )
+
+
+@require_GET
+@require_cap(Cap.VIEW_MEDIATION)
+def dispute_detail(request, pk):
+    d = selectors.dispute(request.user, pk)
+    level = request.user.region.level
+    choices = [
+        (t, label)
+        for t, label in Tier.choices
+        if t in rules.NEXT_TIERS[d.tier] and level <= rules.TIER_LEVEL[d.tier]
+    ]
+    return render(
+        request,
+        "mediation/dispute_detail.html",
+        {
+            "d": d,
+            "parties": [
+                {"p": p, "id_masked": selectors.masked(p.id_number)}
+                for p in d.parties.select_related("person")
+            ],
+            "escalations": d.escalations.select_related("by"),
+            "followups": d.followups.select_related("by"),
+            "escalate_form": EscalateForm(choices=choices),
+            "can_escalate": d.is_open and bool(choices) and request.user.can(Cap.MEDIATE_DISPUTES),
+            "can_conclude": d.is_open
+            and rules.may_handle(d.tier, level)
+            and request.user.can(Cap.MEDIATE_DISPUTES),
+            "conclude_form": ConcludeForm(initial={"concluded_on": timezone.localdate()}),
+            "scan_form": ScanForm(),
+            "followup_form": FollowUpForm(initial={"visited_on": timezone.localdate()}),
+            "overdue": d.is_open and d.due_on and d.due_on < timezone.localdate(),
+            "can": _can(request.user),
+        },
+    )
+
+
+def _back(pk):
+    return redirect("mediation_dispute", pk=pk)
+
+
+@require_POST
+@require_cap(Cap.MEDIATE_DISPUTES)
+def dispute_escalate(request, pk):
+    d = selectors.dispute(request.user, pk)
+    form = EscalateForm(request.POST, choices=Tier.choices)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(pk)
+    try:
+        services.dispute_escalate(actor=request.user, dispute=d, **form.cleaned_data)
+        messages.success(request, _("The dispute was handed over."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(pk)
+
+
+@require_POST
+@require_cap(Cap.MEDIATE_DISPUTES)
+def dispute_conclude(request, pk):
+    d = selectors.dispute(request.user, pk)
+    form = ConcludeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(pk)
+    try:
+        services.dispute_conclude(actor=request.user, dispute=d, **form.cleaned_data)
+        messages.success(request, _("The outcome was recorded."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(pk)
+
+
+@require_GET
+@require_cap(Cap.VIEW_MEDIATION)
+def dispute_agreement(request, pk):
+    d = selectors.dispute(request.user, pk)
+    if d.status != Dispute.Status.SETTLED:
+        messages.error(request, _("Only a settled dispute has a mediation agreement."))
+        return _back(pk)
+    body = documents.agreement_docx(d)
+    services.agreement_generated(actor=request.user, dispute=d)
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''agreement-{d.number}.docx"
+    return response
+
+
+@require_POST
+@require_cap(Cap.MEDIATE_DISPUTES)
+def dispute_scan(request, pk):
+    d = selectors.dispute(request.user, pk)
+    form = ScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(pk)
+    try:
+        services.scan_attach(actor=request.user, dispute=d, uploaded_file=form.cleaned_data["scan"])
+        messages.success(request, _("The signed agreement was uploaded."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(pk)
+
+
+@require_GET
+@require_cap(Cap.VIEW_MEDIATION)
+def dispute_scan_file(request, pk):
+    d = selectors.dispute(request.user, pk)
+    if d.signed_scan_id is None:
+        messages.error(request, _("No signed agreement has been uploaded."))
+        return _back(pk)
+    return FileResponse(
+        d.signed_scan.file.open("rb"), as_attachment=True, filename=d.signed_scan.original_name
+    )
+
+
+@require_POST
+@require_cap(Cap.REGISTER_DISPUTES)
+def dispute_followup(request, pk):
+    d = selectors.dispute(request.user, pk)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(pk)
+    try:
+        services.followup_record(actor=request.user, dispute=d, **form.cleaned_data)
+        messages.success(request, _("The follow-up visit was recorded."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(pk)
+
+
+# ---- committees and coverage ----------------------------------------------------------------
+
+
+@require_GET
+@require_cap(Cap.VIEW_MEDIATION)
+def coverage(request):
+    problem = request.GET.get("problem", "")
+    region = request.GET.get("region", "")
+    county_wide = not region and request.user.region.level < rcodes.TOWNSHIP
+    return render(
+        request,
+        "mediation/coverage.html",
+        {
+            # a county sees its townships first; a township's rows open with ?region=
+            "rows": [] if county_wide and not problem else selectors.coverage(request.user, problem, region),
+            "towns": selectors.coverage_by_township(request.user) if county_wide else [],
+            "counts": selectors.coverage_counts(request.user, region),
+            "problem": problem,
+            "region": region,
+            "finding_text": selectors.FINDING_TEXT,
+            "can": _can(request.user),
+            "settings_region": request.user.region
+            if request.user.region.level in (rcodes.COUNTY, rcodes.TOWNSHIP)
+            else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_cap(Cap.VIEW_MEDIATION)
+def committee(request, code):
+    region = selectors.committee_region(request.user, code)
+    if request.method == "POST":
+        if not request.user.can(Cap.MANAGE_MEDIATION):
+            raise PermissionDenied(_("Your role does not allow this."))
+        form = CommitteeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.committee_create(actor=request.user, region=region, **form.cleaned_data)
+                messages.success(request, _("The mediation committee was set up."))
+            except ValidationError as exc:
+                _errors(request, exc)
+        else:
+            _form_errors(request, form)
+        return redirect("mediation_committee", code=region.code)
+    c = selectors.committee_of(request.user, region)
+    level = selectors.LEVEL_OF[region.level]
+    members = list(c.members.all()) if c else []
+    findings = rules.committee_findings(
+        level, None if c is None else [rules.MemberFacts(m.role, m.mediator) for m in members]
+    )
+    return render(
+        request,
+        "mediation/committee.html",
+        {
+            "region": region,
+            "committee": c,
+            "members": [{"m": m, "id_masked": selectors.masked(m.id_number)} for m in members],
+            "findings": [selectors.FINDING_TEXT[f] for f in findings],
+            "rule": rules.COMPOSITION[level],
+            "committee_form": CommitteeForm(initial={"name": f"{region.name}人民调解委员会"}),
+            "member_form": MemberForm(),
+            "can": _can(request.user),
+        },
+    )
+
+
+@require_POST
+@require_cap(Cap.MANAGE_MEDIATION)
+def member_add(request, pk):
+    c = selectors.committee(request.user, pk)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.member_add(actor=request.user, committee=c, **form.cleaned_data)
+            messages.success(request, _("The member was added."))
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return redirect("mediation_committee", code=c.region_id)
+
+
+@require_POST
+@require_cap(Cap.MANAGE_MEDIATION)
+def member_remove(request, pk):
+    m = selectors.member(request.user, pk)
+    code = m.committee.region_id
+    services.member_remove(actor=request.user, member=m)
+    messages.success(request, _("The member was removed."))
+    return redirect("mediation_committee", code=code)
+
+
+@require_http_methods(["GET", "POST"])
+@require_cap(Cap.MANAGE_MEDIATION)
+def setting(request, code):
+    region = selectors.settings_region(request.user, code)
+    current = MediationSetting.objects.filter(region=region).first()
+    d = services.deadlines_for(region.code)  # the township's (or county's) own, else what it inherits
+    form = SettingForm(
+        request.POST or None,
+        initial={
+            "village_days": d.village_days,
+            "township_days": d.township_days,
+            "county_days": d.county_days,
+        },
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.setting_save(actor=request.user, region=region, **form.cleaned_data)
+                messages.success(request, _("The deadlines were saved."))
+                return redirect("mediation_setting", code=region.code)
+            except ValidationError as exc:
+                _errors(request, exc)
+        else:
+            _form_errors(request, form)
+    return render(request, "mediation/setting.html", {"region": region, "form": form, "current": current})
+
+
+# ---- statistics -----------------------------------------------------------------------------
+
+
+@require_GET
+@require_cap(Cap.VIEW_MEDIATION)
+def statistics(request):
+    year = _year(request)
+    region = request.GET.get("region", "")
+    stats = selectors.statistics(request.user, year, region)
+    return render(
+        request,
+        "mediation/statistics.html",
+        {
+            "stats": stats,
+            "chart": selectors.chart_data(stats),
+            "year": year,
+            "years": range(year - 3, year + 1),
+        },
+    )
