@@ -99,6 +99,24 @@ def test_off_the_password_is_enough_as_in_the_demo(client, world, settings):
     assert client.get("/").status_code == 200
 
 
+def test_a_user_without_a_second_factor_costs_no_device_query_after_the_first_page(
+    client, world, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    password_login(client, "village1")
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    assert not [q for q in ctx.captured_queries if "otp_totp" in q["sql"]]
+
+
+def test_the_openapi_document_names_the_code_field(client, world):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "otp" in schema["components"]["schemas"]["TokenIn"]["properties"]
+
+
 def test_an_enrolled_user_is_asked_for_the_code_even_when_not_required(client, world, settings):
     settings.DOUDI_REQUIRE_2FA = False
     enrolled(world.users.village1)

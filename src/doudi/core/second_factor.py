@@ -35,6 +35,7 @@ from .roles import Cap, needs_second_factor
 from .scope import in_scope
 
 RECOVERY_CODES = 10
+NO_DEVICE_KEY = "second_factor_none"
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O or 1/I: 5 bits each
 _RECOVERY_LENGTH = 16  # 80 bits, shown as XXXX-XXXX-XXXX-XXXX
 
@@ -61,10 +62,18 @@ def pending(request) -> str | None:
     is_verified = getattr(user, "is_verified", None)  # set by django-otp's middleware
     if is_verified is not None and is_verified():
         return None
+    needed = required(user)
+    session = getattr(request, "session", None)
+    if not needed and session is not None and session.get(NO_DEVICE_KEY) == user.pk:
+        return None  # known at this session's first page: no authenticator, none needed
     if device_of(user) is not None:
         return "verify"
-    if required(user):
+    if needed:
         return "enrol"
+    if session is not None:
+        # Saves the device query on every later page of this session. Enrolling later happens
+        # in a session of its own (which then counts as verified) or by the same session's page.
+        session[NO_DEVICE_KEY] = user.pk
     return None
 
 
