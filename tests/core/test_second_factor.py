@@ -112,6 +112,18 @@ def test_a_user_without_a_second_factor_costs_no_device_query_after_the_first_pa
     assert not [q for q in ctx.captured_queries if "otp_totp" in q["sql"]]
 
 
+def test_a_session_from_before_the_enrolment_is_asked_within_minutes(client, world):
+    password_login(client, "village1")
+    assert client.get("/").status_code == 200
+    enrolled(world.users.village1)  # in another session
+    session = client.session
+    pk, seen = session[second_factor.NO_DEVICE_KEY]
+    session[second_factor.NO_DEVICE_KEY] = [pk, seen - second_factor.NO_DEVICE_RECHECK]
+    session.save()
+    r = client.get("/")
+    assert r.status_code == 302 and r["Location"].startswith("/account/2fa/verify/")
+
+
 def test_the_openapi_document_names_the_code_field(client, world):
     schema = client.get("/api/v1/openapi.json").json()
     assert "otp" in schema["components"]["schemas"]["TokenIn"]["properties"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -36,6 +37,7 @@ from .scope import in_scope
 
 RECOVERY_CODES = 10
 NO_DEVICE_KEY = "second_factor_none"
+NO_DEVICE_RECHECK = 300  # seconds
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O or 1/I: 5 bits each
 _RECOVERY_LENGTH = 16  # 80 bits, shown as XXXX-XXXX-XXXX-XXXX
 
@@ -64,16 +66,18 @@ def pending(request) -> str | None:
         return None
     needed = required(user)
     session = getattr(request, "session", None)
-    if not needed and session is not None and session.get(NO_DEVICE_KEY) == user.pk:
-        return None  # known at this session's first page: no authenticator, none needed
+    now = int(time.time())
+    mark = session.get(NO_DEVICE_KEY) if session is not None else None
+    if not needed and mark and mark[0] == user.pk and now - mark[1] < NO_DEVICE_RECHECK:
+        return None  # seen a moment ago in this session: no authenticator, none needed
     if device_of(user) is not None:
         return "verify"
     if needed:
         return "enrol"
     if session is not None:
-        # Saves the device query on every later page of this session. Enrolling later happens
-        # in a session of its own (which then counts as verified) or by the same session's page.
-        session[NO_DEVICE_KEY] = user.pk
+        # Saves the device query on the pages of the next few minutes. Another session of the
+        # user (signed in before they enrolled) is asked for the code within NO_DEVICE_RECHECK.
+        session[NO_DEVICE_KEY] = [user.pk, now]
     return None
 
 
