@@ -3,15 +3,22 @@
 Auth: `Authorization: Bearer <token>` (from POST /api/v1/auth/token) or the browser session.
 """
 
+import datetime as dt
+
+from django.db.models import Q
 from django.utils import timezone
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from doudi.core import second_factor
 from doudi.core.models import ApiToken
 
 
 class BearerToken(HttpBearer):
+    """A token from POST /api/v1/auth/token. An expired or revoked one is refused with a 401 that
+    says so (an unknown one gets the plain 401). The last use is written at most once a minute."""
+
     def authenticate(self, request, token):
         row = (
             ApiToken.objects.select_related("user", "user__region", "user__unit")
@@ -20,16 +27,38 @@ class BearerToken(HttpBearer):
         )
         if row is None:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        status = row.status_at(now)
+        if status == ApiToken.Status.REVOKED:
+            raise HttpError(401, "此 API 令牌已被撤销，请重新申请令牌（POST /api/v1/auth/token）。")
+        if status == ApiToken.Status.EXPIRED:
+            raise HttpError(401, "此 API 令牌已过期，请重新申请令牌（POST /api/v1/auth/token）。")
+        every = dt.timedelta(seconds=ApiToken.LAST_USED_EVERY)
+        if row.last_used_at is None or row.last_used_at <= now - every:
+            # The filter repeats the test, so concurrent calls write the row once.
+            ApiToken.objects.filter(pk=row.pk).filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - every)
+            ).update(last_used_at=now)
         request.user = row.user
         return row.user
+
+
+class VerifiedSession(SessionAuth):
+    """The browser session, once the second factor is given when the account owes one
+    (core/second_factor.py): a password-only session of such an account gets 401 here."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user and second_factor.pending(request) is not None:
+            return None
+        return user
 
 
 api = NinjaAPI(
     title="doudi API",
     version="1",
     urls_namespace="api",
-    auth=[BearerToken(), SessionAuth()],
+    auth=[BearerToken(), VerifiedSession()],
     docs_url="/docs",
 )
 

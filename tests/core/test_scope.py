@@ -51,10 +51,10 @@ def test_foreign_key_scope_needs_no_join(world):
 
 
 def test_models_without_scope_path_are_refused(world):
-    from doudi.core.models import ApiToken
+    from doudi.core.models import RecoveryCode
 
     with pytest.raises(TypeError):
-        scoped(ApiToken, world.users.county)
+        scoped(RecoveryCode, world.users.county)
 
 
 def test_audit_entries_are_scoped_by_region_code(world):

@@ -334,16 +334,54 @@ def model_of_audit_type(label: str):
     return None
 
 
+def token_expiry():
+    """When a token issued now expires (settings.DOUDI_API_TOKEN_DAYS)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.now() + dt.timedelta(days=settings.DOUDI_API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only a SHA-256 of the key is stored."""
+    """A bearer token for the API. Only a SHA-256 of the key is stored.
+
+    A token is refused once expired or revoked (by its owner or an administrator of the owner's
+    area); the row is kept so the revocation page shows it. `last_used_at` is written at most once
+    per LAST_USED_EVERY, not on every call."""
+
+    LAST_USED_EVERY = 60  # seconds
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("api token", "Active")
+        EXPIRED = "expired", pgettext_lazy("api token", "Expired")
+        REVOKED = "revoked", pgettext_lazy("api token", "Revoked")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=token_expiry)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    scope_path = "user__region"
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self):
         return f"API token #{self.pk} of {self.user_id}"
+
+    def status_at(self, now) -> str:
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.expires_at <= now:
+            return self.Status.EXPIRED
+        return self.Status.ACTIVE
 
     @staticmethod
     def hash_key(key: str) -> str:
@@ -495,3 +533,26 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class RecoveryCode(models.Model):
+    """A single-use recovery code for two-factor sign-in, for when the phone is lost. Only a
+    SHA-256 of the code is stored: codes are 80 random bits, so no slow hash is needed (a slow one
+    would make checking ten of them take seconds). Used once, then `used_at` is set for good."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="core_recovery_code_once_per_user")
+        ]
+
+    def __str__(self):
+        return f"recovery code #{self.pk} of {self.user_id}"

@@ -219,3 +219,17 @@ def caps_for(roles) -> frozenset[Cap]:
     for role in roles or ():
         result |= ROLE_CAPS.get(role, frozenset())
     return frozenset(result)
+
+
+# Two-factor sign-in (issue 16): the capabilities whose misuse harms people most — revealing full ID
+# numbers, decrypting a reporter's identity, managing accounts, and closing the month (the county's
+# review and close in reports/services.py needs CONFIRM_ELIGIBILITY). A role holding any of them
+# signs in with a second factor when settings.DOUDI_REQUIRE_2FA is on (core/second_factor.py).
+# Derived from the capabilities, so a new role that gets one of them needs the code too.
+SECOND_FACTOR_CAPS: frozenset[Cap] = frozenset(
+    {Cap.VIEW_FULL_ID, Cap.DECRYPT_REPORTER, Cap.MANAGE_USERS, Cap.CONFIRM_ELIGIBILITY}
+)
+
+
+def needs_second_factor(roles) -> bool:
+    return bool(caps_for(roles) & SECOND_FACTOR_CAPS)

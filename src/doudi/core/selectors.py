@@ -90,3 +90,32 @@ def job_get(user, pk) -> Job:
 
 def jobs_recent(user, limit=5):
     return scoped(Job, user).filter(created_by=user)[:limit]
+
+
+# ---- API tokens (issue 16) ---------------------------------------------------------------------
+
+
+def tokens_own(user):
+    """The user's own tokens, newest first (revoked and expired ones too, marked)."""
+    from .models import ApiToken
+
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def tokens_managed(user):
+    """Every token of an account in the administrator's area (Cap.MANAGE_USERS)."""
+    from .models import ApiToken
+
+    return scoped(ApiToken, user).select_related("user", "revoked_by").order_by("-created_at")
+
+
+def token_get_revocable(user, pk):
+    """A token the user may revoke: their own, or (an administrator) one in their area; 404 else."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import ApiToken
+    from .roles import Cap
+
+    if user.can(Cap.MANAGE_USERS):
+        return get_scoped_or_404(ApiToken, user, pk=pk)
+    return get_object_or_404(ApiToken, user=user, pk=pk)

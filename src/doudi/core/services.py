@@ -374,6 +374,7 @@ def audit_entry_reveal(*, actor, entry: AuditEntry) -> audit.Shown:
 
 
 def token_issue(*, user: User) -> str:
+    """A new token, valid for settings.DOUDI_API_TOKEN_DAYS; only its hash is kept."""
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(key))
@@ -383,8 +384,34 @@ def token_issue(*, user: User) -> str:
             token,
             object_repr=f"API token of {user.username}",
             region_code=user.region_id or "",
+            extra={"expires_at": token.expires_at.isoformat()},
         )
     return key
+
+
+def token_revoke(*, actor, token: ApiToken) -> bool:
+    """Revoke a token (its owner, or an administrator of the owner's area — the caller looked it up
+    through selectors.token_get_revocable). False when it was revoked already. Audited."""
+    from django.utils import timezone
+
+    if token.user_id != actor.pk and not (
+        actor.can(Cap.MANAGE_USERS) and in_scope(actor, token.user.region_id)
+    ):
+        raise PermissionDenied(_("Your role does not allow this."))
+    with transaction.atomic():
+        done = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=actor
+        )
+        if done:
+            audit.record(
+                actor,
+                "update",
+                token,
+                object_repr=f"API token of {token.user.username}",
+                region_code=token.user.region_id or "",
+                changes={"revoked": [False, True]},
+            )
+    return bool(done)
 
 
 __all__ = [
@@ -392,6 +419,7 @@ __all__ = [
     "TableError",
     "region_import",
     "token_issue",
+    "token_revoke",
     "upload_store",
     "user_create",
     "user_set_active",

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import unit_views, views
+from . import account_views, unit_views, views
 from .navigation import NavItem, register
 from .roles import Cap
 
@@ -30,6 +30,14 @@ urlpatterns = [
     path("audit/<int:seq>/full/", views.audit_reveal, name="audit_reveal"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notification_read"),
+    # Account security (issue 16): two-step verification and API tokens.
+    path("account/2fa/", account_views.second_factor_enrol, name="second_factor_enrol"),
+    path("account/2fa/verify/", account_views.second_factor_verify, name="second_factor_verify"),
+    path("account/recovery-codes/", account_views.recovery_codes, name="recovery_codes"),
+    path("account/tokens/", account_views.token_list, name="token_list"),
+    path("account/tokens/<int:pk>/revoke/", account_views.token_revoke, name="token_revoke"),
+    path("users/tokens/", account_views.token_admin_list, name="token_admin_list"),
+    path("users/<int:pk>/2fa-reset/", account_views.second_factor_reset, name="second_factor_reset"),
 ]
 
 register(

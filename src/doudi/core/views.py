@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import audit, jobs, security, selectors, services
+from . import audit, jobs, second_factor, security, selectors, services
 from .forms import AuditFilterForm, PasswordForm, UploadForm, UserForm
 from .models import Upload
 from .roles import Cap
@@ -62,6 +62,8 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         user = form.get_user()
         audit.record(user, "login", user, extra={"ip": self.request.META.get("REMOTE_ADDR", "")})
+        if second_factor.pending(self.request) is None:  # else complete after the code
+            second_factor.complete_sign_in(self.request, user)
         return response
 
 
@@ -319,6 +321,7 @@ def user_edit(request, pk):
             "target": target,
             "title": _("Edit account %(u)s") % {"u": target.username},
             "password_form": PasswordForm(),
+            "target_enrolled": second_factor.device_of(target) is not None,
         },
     )
 
