@@ -204,12 +204,6 @@ DATA = {
 }
 
 
-def _call(client, method, url, data=None):
-    if url.startswith("/api/") and method in ("post", "put"):
-        return getattr(client, method)(url, data or {}, content_type="application/json")
-    return client.post(url, data or {}) if method == "post" else client.get(url)
-
-
 @pytest.fixture
 def w(iw):
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -233,53 +227,38 @@ def _unchanged(w):
     assert f2.task_id is None and f2.transferred_amount is None
 
 
-@pytest.mark.parametrize(
-    "name", sorted(n for n, r in ROUTES.items() if not r.get("api") and not r.get("public"))
-)
-def test_anonymous_users_are_sent_to_login(client, w, name):
-    for method in ROUTES[name]["methods"]:
-        r = _call(client, method, ROUTES[name]["url"](w))
-        assert r.status_code == 302 and r["Location"].startswith("/login/"), (name, method)
+@pytest.mark.routes(without=("api", "public"))
+def test_anonymous_users_are_sent_to_login(client, w, access, route):
+    access.expect_login(client, route, w)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("api") and not r.get("public")))
-def test_anonymous_api_calls_get_401(client, w, name):
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w)).status_code == 401
+@pytest.mark.routes("api", without=("public",))
+def test_anonymous_api_calls_get_401(client, w, access, route):
+    access.expect(client, route, w, status=401)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("report")))
-def test_another_townships_handler_and_the_reported_units_staff_get_404(login, w, name):
+@pytest.mark.routes("report")
+def test_another_townships_handler_and_the_reported_units_staff_get_404(login, w, access, route):
     for user in (w.handler_t1, w.conflicted):
-        client = login(user)
-        for method in ROUTES[name]["methods"]:
-            assert _call(client, method, ROUTES[name]["url"](w), DATA).status_code == 404, (
-                name,
-                method,
-                user,
-            )
+        for method, response in access.answers(login(user), route, w, data=DATA).items():
+            assert response.status_code == 404, (route, method, user)
     _unchanged(w)
-    # town2's 受理 sees it.
-    if "get" in ROUTES[name]["methods"]:
-        assert login(w.handler_t2).get(ROUTES[name]["url"](w)).status_code == 200
+    if "get" in ROUTES[route]["methods"]:  # town2's 受理 sees it
+        access.expect_get(login(w.handler_t2), route, w)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("campaign")))
-def test_a_townships_discipline_inspector_gets_404_for_the_county_campaign(login, w, name):
-    client = login(w.handler_t1)
-    for method in ROUTES[name]["methods"]:
-        assert _call(client, method, ROUTES[name]["url"](w), DATA).status_code == 404, (name, method)
+@pytest.mark.routes("campaign")
+def test_a_townships_discipline_inspector_gets_404_for_the_county_campaign(login, w, access, route):
+    access.expect(login(w.handler_t1), route, w, status=404, data=DATA)
     _unchanged(w)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("entry")))
-def test_another_units_finance_officer_gets_404(login, w, name):
-    client = login(w.unit1)
-    for method in ROUTES[name]["methods"]:
-        code = _call(client, method, ROUTES[name]["url"](w), DATA).status_code
-        # The campaign runners' routes refuse a finance officer's role before any lookup (403).
-        expected = {403, 404} if "/entries/" in ROUTES[name]["url"](w) else {404}
-        assert code in expected, (name, method, code)
+@pytest.mark.routes("entry")
+def test_another_units_finance_officer_gets_404(login, w, access, route):
+    # The campaign runners' routes refuse a finance officer's role before any lookup (403).
+    expected = {403, 404} if "/entries/" in access.url(route, w) else {404}
+    for method, response in access.answers(login(w.unit1), route, w, data=DATA).items():
+        assert response.status_code in expected, (route, method, response.status_code)
     _unchanged(w)
 
 

@@ -102,6 +102,35 @@ def test_wrong_receipts_are_throttled_per_client_and_logged(client, iw):
     assert other.status_code == 200
 
 
+def test_receipt_guesses_behind_the_proxy_count_per_client_and_leave_no_address(client, iw, settings):
+    settings.DOUDI_PROXY_COUNT = 1  # nginx appends the address it saw; every request comes from it
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(throttle.PER_CLIENT):
+        client.post(
+            "/integrity/report/follow/",
+            {"receipt": "0000 0000 0000 0001"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+            **proxy,
+        )
+    blocked = client.post(
+        "/integrity/report/follow/", {"receipt": iw.receipt1}, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy
+    )
+    assert blocked.status_code == 404
+    # Another client behind the same proxy is not blocked; a forged left-hand entry changes nothing.
+    other = client.post(
+        "/integrity/report/follow/",
+        {"receipt": iw.receipt1},
+        HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.20",
+        **proxy,
+    )
+    assert other.status_code == 200
+    entries = AuditEntry.objects.filter(object_type="integrity.receipt")
+    assert entries.count() == throttle.PER_CLIENT + 1
+    assert len({e.extra["client"] for e in entries}) == 1  # one guesser, seen as one pseudonym
+    dumped = str(list(entries.values()))
+    assert "203.0.113.7" not in dumped and "127.0.0.1" not in dumped
+
+
 def test_wrong_receipts_are_throttled_globally(client, iw, monkeypatch):
     monkeypatch.setattr(throttle, "GLOBAL", 3)
     for i in range(3):
@@ -282,7 +311,11 @@ def test_overdue_reports_are_reminded_and_escalated(iw):
     services.report_register(actor=iw.handler, report=iw.r2)
     services.report_assign(actor=iw.handler, report=iw.r2, handling_unit=iw.jw, handler=iw.handler_t2)
     later = iw.r2.deadline + dt.timedelta(days=1)
-    assert services.reports_supervise(today=later) > 0
+    # another county's daily run does not touch it
+    assert services.reports_supervise(today=later, region_prefix="990199") == 0
+    iw.r2.refresh_from_db()
+    assert not iw.r2.escalated
+    assert services.reports_supervise(today=later, region_prefix=iw.world.county.prefix) > 0
     iw.r2.refresh_from_db()
     assert iw.r2.escalated
     assert Notification.objects.filter(recipient=iw.handler_t2, kind="report_overdue").exists()

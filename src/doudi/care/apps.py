@@ -8,6 +8,7 @@ class CareConfig(AppConfig):
     verbose_name = _("Care")
 
     def ready(self):
+        from doudi.core.daily import register_daily
         from doudi.core.demo import register_step
         from doudi.core.navigation import NavItem, register
         from doudi.core.roles import Cap
@@ -15,6 +16,8 @@ class CareConfig(AppConfig):
         from doudi.registry.sections import Section, register_section
 
         from . import tasks  # noqa: F401  (registers job handlers)
+
+        register_daily("care_daily", "走访与整改每日检查")
         from .demo import loop_demo_step
         from .selectors import VISIT, person_section, visit_source
 

@@ -78,7 +78,11 @@ def live(job: Job) -> Job:
     return job
 
 
-def start_job(*, kind: str, title: str, actor, region, params=None, upload=None, total: int = 0) -> Job:
+def start_job(
+    *, kind: str, title: str, actor, region, params=None, upload=None, total: int = 0, enqueue: bool = True
+) -> Job:
+    """Create the Job and queue it once the transaction commits; with `enqueue=False` the caller runs
+    it itself (`run_job.call(str(job.pk))`, as `doudi daily --now` does)."""
     if kind not in HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
     job = Job.objects.create(
@@ -90,7 +94,8 @@ def start_job(*, kind: str, title: str, actor, region, params=None, upload=None,
         region=region,
         total=total,
     )
-    transaction.on_commit(lambda: run_job.enqueue(str(job.pk)))
+    if enqueue:
+        transaction.on_commit(lambda: run_job.enqueue(str(job.pk)))
     return job
 
 

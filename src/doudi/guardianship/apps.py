@@ -8,12 +8,15 @@ class GuardianshipConfig(AppConfig):
     verbose_name = _("Guardianship")
 
     def ready(self):
+        from doudi.core.daily import register_daily
         from doudi.core.demo import register_step
         from doudi.core.navigation import NavItem, register
         from doudi.core.roles import Cap
         from doudi.registry.sections import Section, register_section
 
         from . import tasks  # noqa: F401  (registers job handlers)
+
+        register_daily("care_agreement_reminders", "监护照料协议到期提醒")
         from .demo import demo_step
         from .selectors import person_section
 

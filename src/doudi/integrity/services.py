@@ -354,14 +354,16 @@ def report_reveal_identity(*, actor, report: Report, reason: str) -> dict:
     return crypto.decrypt_identity(report.identity)
 
 
-def reports_supervise(*, today: dt.date | None = None) -> int:
+def reports_supervise(*, today: dt.date | None = None, region_prefix: str = "") -> int:
     """督办: remind the 受理 of reports not registered in time and handlers of overdue reports, and
-    escalate an overdue report to the county's handlers. Idempotent per report and day."""
+    escalate an overdue report to the county's handlers. Only reports in the area `region_prefix`
+    (all with ""). Idempotent per report and day. Run daily by the `integrity_daily` job."""
     today = today or timezone.localdate()
     notes: list[Note] = []
-    late_register = Report.objects.filter(
-        status=Report.Status.RECEIVED, register_by__lt=today
-    ).select_related("region", "unit")
+    in_area = Report.objects.filter(region__code__startswith=region_prefix)
+    late_register = in_area.filter(status=Report.Status.RECEIVED, register_by__lt=today).select_related(
+        "region", "unit"
+    )
     for report in late_register:
         url = reverse("integrity_report", args=[report.pk])
         for h in _handlers_of(_county(report.region), report.unit):
@@ -374,7 +376,7 @@ def reports_supervise(*, today: dt.date | None = None) -> int:
                     url,
                 )
             )
-    overdue = Report.objects.filter(status=Report.Status.ASSIGNED, deadline__lt=today).select_related(
+    overdue = in_area.filter(status=Report.Status.ASSIGNED, deadline__lt=today).select_related(
         "region", "unit", "handler"
     )
     escalate = []

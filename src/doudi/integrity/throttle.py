@@ -4,11 +4,22 @@ A wrong receipt counts against the client (its address) and against everyone: af
 PER_CLIENT wrong receipts within WINDOW seconds that client waits; after GLOBAL wrong receipts
 within the window everyone waits (a spread-out attack). The answer is the same "not found" either
 way, with a wait message when throttled — never whether a receipt exists.
+
+The client is the address the sign-in throttle sees (core.security.client_ip: the right hop behind
+DOUDI_PROXY_COUNT proxies, so clients behind nginx are not one client), and it is kept only as a
+pseudonym — a keyed hash — in the cache and in the audit: a reporter who mistypes a receipt leaves
+no address anywhere, yet repeated guesses from one address still show as one client.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
+from django.conf import settings
 from django.core.cache import cache
+
+from doudi.core.security import client_ip
 
 WINDOW = 15 * 60
 PER_CLIENT = 5
@@ -23,7 +34,10 @@ _GLOBAL_KEY = "integrity:receipt-fail:*"
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's pseudonym: 16 hex digits of HMAC-SHA256(SECRET_KEY, address)."""
+    address = client_ip(request) or "unknown"
+    key = f"integrity-client:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def blocked(client: str) -> bool:

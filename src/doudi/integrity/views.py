@@ -4,6 +4,7 @@ lookup through selectors (the area scope and the conflict of interest)."""
 from __future__ import annotations
 
 import tempfile
+from functools import wraps
 from pathlib import Path
 
 from django.contrib import messages
@@ -136,93 +137,81 @@ def report_detail(request, pk):
     return render(request, "integrity/report_detail.html", _report_context(request, report))
 
 
-def _act(request, pk, action):
-    _need(request.user, Cap.RECEIVE_REPORTS, Cap.HANDLE_REPORTS)
-    report = selectors.report_or_404(request.user, pk)
-    try:
-        text = action(report)
-    except ValidationError as exc:
-        _fail(request, exc)
-    else:
-        _ok(request, text)
-    return redirect("integrity_report", pk=report.pk)
+def report_action(fn):
+    """A POST on one report: the caller must receive or handle reports and see the report (404
+    otherwise); `fn(request, report)` writes through a service and returns the success message, and a
+    ValidationError it raises becomes the error message. Either way, back to the report page."""
+
+    @require_POST
+    @wraps(fn)
+    def view(request, pk):
+        _need(request.user, Cap.RECEIVE_REPORTS, Cap.HANDLE_REPORTS)
+        report = selectors.report_or_404(request.user, pk)
+        try:
+            text = fn(request, report)
+        except ValidationError as exc:
+            _fail(request, exc)
+        else:
+            _ok(request, text)
+        return redirect("integrity_report", pk=report.pk)
+
+    return view
 
 
-@require_POST
-def report_register(request, pk):
-    return _act(
-        request, pk, lambda r: services.report_register(actor=request.user, report=r) and _("Registered.")
+@report_action
+def report_register(request, report):
+    services.report_register(actor=request.user, report=report)
+    return _("Registered.")
+
+
+@report_action
+def report_assign(request, report):
+    form = AssignForm(request.POST)
+    form.fields["handling_unit"].queryset = within(Unit.objects.filter(is_active=True), request.user.region)
+    form.fields["handler"].queryset = scoped(User, request.user)
+    if not form.is_valid():
+        raise ValidationError(_("Choose a handling unit and a handler."))
+    services.report_assign(actor=request.user, report=report, **form.cleaned_data)
+    return _("Assigned.")
+
+
+@report_action
+def report_extend(request, report):
+    services.report_extend(actor=request.user, report=report, reason=request.POST.get("reason", ""))
+    return _("The deadline was extended.")
+
+
+@report_action
+def report_note(request, report):
+    services.report_note(actor=request.user, report=report, text=request.POST.get("text", ""))
+    return _("Progress note saved.")
+
+
+@report_action
+def report_reply(request, report):
+    services.report_reply(actor=request.user, report=report, text=request.POST.get("text", ""))
+    return _("Message sent to the reporter.")
+
+
+@report_action
+def report_answer(request, report):
+    services.report_answer(
+        actor=request.user,
+        report=report,
+        outcome=request.POST.get("outcome", ""),
+        reply=request.POST.get("reply", ""),
     )
+    return _("Answered. The reporter reads the reply with the receipt.")
 
 
-@require_POST
-def report_assign(request, pk):
-    def do(report):
-        form = AssignForm(request.POST)
-        form.fields["handling_unit"].queryset = within(
-            Unit.objects.filter(is_active=True), request.user.region
-        )
-        form.fields["handler"].queryset = scoped(User, request.user)
-        if not form.is_valid():
-            raise ValidationError(_("Choose a handling unit and a handler."))
-        services.report_assign(actor=request.user, report=report, **form.cleaned_data)
-        return _("Assigned.")
-
-    return _act(request, pk, do)
-
-
-@require_POST
-def report_extend(request, pk):
-    def do(report):
-        services.report_extend(actor=request.user, report=report, reason=request.POST.get("reason", ""))
-        return _("The deadline was extended.")
-
-    return _act(request, pk, do)
-
-
-@require_POST
-def report_note(request, pk):
-    def do(report):
-        services.report_note(actor=request.user, report=report, text=request.POST.get("text", ""))
-        return _("Progress note saved.")
-
-    return _act(request, pk, do)
-
-
-@require_POST
-def report_reply(request, pk):
-    def do(report):
-        services.report_reply(actor=request.user, report=report, text=request.POST.get("text", ""))
-        return _("Message sent to the reporter.")
-
-    return _act(request, pk, do)
-
-
-@require_POST
-def report_answer(request, pk):
-    def do(report):
-        services.report_answer(
-            actor=request.user,
-            report=report,
-            outcome=request.POST.get("outcome", ""),
-            reply=request.POST.get("reply", ""),
-        )
-        return _("Answered. The reporter reads the reply with the receipt.")
-
-    return _act(request, pk, do)
-
-
-@require_POST
-def report_rectify(request, pk):
-    def do(report):
-        form = RectifyForm(request.POST)
-        form.fields["owner"].queryset = scoped(User, request.user)
-        if not form.is_valid():
-            raise ValidationError(_("Choose an owner and a deadline."))
-        services.report_rectify(actor=request.user, report=report, **form.cleaned_data)
-        return _("Rectification task opened.")
-
-    return _act(request, pk, do)
+@report_action
+def report_rectify(request, report):
+    form = RectifyForm(request.POST)
+    form.fields["owner"].queryset = scoped(User, request.user)
+    if not form.is_valid():
+        raise ValidationError(_("Choose an owner and a deadline."))
+    services.report_rectify(actor=request.user, report=report, **form.cleaned_data)
+    return _("Rectification task opened.")
 
 
 @require_POST

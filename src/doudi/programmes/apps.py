@@ -9,11 +9,14 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Pilot plans")
 
     def ready(self):
+        from doudi.core.daily import register_daily
         from doudi.core.demo import register_step
         from doudi.core.navigation import NavItem, register, register_group
         from doudi.core.roles import Cap
 
         from . import tasks  # noqa: F401  (registers job handlers)
+
+        register_daily("programmes_daily", "试点方案每日预警")
         from .demo import programmes_demo_step
 
         # After the units (core) and the care loop (40) and oversight (50): the plans name the units.

@@ -1,14 +1,6 @@
-from django.core.management.base import BaseCommand
-
-from doudi.integrity.services import reports_supervise
+from doudi.core.management.daily_command import DailyCommand
 
 
-class Command(BaseCommand):
-    help = (
-        "督办 of reports: remind the 受理 of reports past their registration limit and handlers of "
-        "reports past their deadline, and escalate those to the county. Run it from cron once a day."
-    )
-
-    def handle(self, *args, **options):
-        sent = reports_supervise()
-        self.stdout.write(f"{sent} reminders sent")
+class Command(DailyCommand):
+    help = "Queue the 督办 of reports from the public (the 受理 of reports past their registration limit and handlers of reports past their deadline are reminded; overdue reports escalate to the county). Part of `doudi daily`; this command runs it alone. Run it from cron once a day."
+    kinds = ["integrity_daily"]
