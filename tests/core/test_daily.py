@@ -6,7 +6,13 @@ from django.core.management import CommandError, call_command
 from doudi.core import daily, jobs
 from doudi.core.models import Job
 
-MODULE_DAILY = {"care_daily", "care_agreement_reminders", "integrity_daily", "programmes_daily"}
+MODULE_DAILY = {
+    "care_daily",
+    "care_agreement_reminders",
+    "integrity_daily",
+    "programmes_daily",
+    "village_daily",
+}
 
 
 def test_every_modules_daily_work_is_registered_with_a_handler():

@@ -9,6 +9,7 @@ class VillageConfig(AppConfig):
     verbose_name = _("Village supervision")
 
     def ready(self):
+        from doudi.core.daily import register_daily
         from doudi.core.demo import register_step
         from doudi.core.navigation import NavItem, register, register_group
         from doudi.core.roles import Cap
@@ -21,6 +22,7 @@ class VillageConfig(AppConfig):
         from .demo import village_demo_step
 
         register_step(village_demo_step, order=75)
+        register_daily("village_daily", "村务监督每日检查")
         oversight_sources.register(
             sources.INQUIRY, _("Inquiry of a village supervision committee"), find=sources.find_inquiry
         )

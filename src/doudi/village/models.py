@@ -452,7 +452,7 @@ class Appeal(models.Model):
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(pgettext_lazy("village", "kind"), max_length=12, choices=Kind.choices)
     occurred_on = models.DateField(_("date it happened"))
-    description = models.TextField(_("what happened"))
+    description = models.TextField(_("account of what happened"))
     filed_on = models.DateField(_("filed on"))
     due_on = models.DateField(_("to be handled by"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)

@@ -735,7 +735,7 @@ def _rectification_owner(township: str):
 
 
 def inquiries_overdue(*, actor, region_prefix: str, today: dt.date | None = None) -> dict:
-    """The daily check (job `village_daily`, `doudi village-daily`): every inquiry, review request
+    """The daily check (job `village_daily` of `doudi daily`): every inquiry, review request
     or suggestion unanswered past its due day opens one rectification task through oversight
     (source kind `village_inquiry`), owned by the township's civil-affairs office, due in
     rules.RECTIFY_DAYS working days. Idempotent: an inquiry that has its task is skipped, and the

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('obstruction', 'Work obstructed without reason'), ('threat', 'Threatened'), ('retaliation', 'Retaliated against')], max_length=12, verbose_name='kind')),
                 ('occurred_on', models.DateField(verbose_name='date it happened')),
-                ('description', models.TextField(verbose_name='what happened')),
+                ('description', models.TextField(verbose_name='account of what happened')),
                 ('filed_on', models.DateField(verbose_name='filed on')),
                 ('due_on', models.DateField(verbose_name='to be handled by')),
                 ('status', models.CharField(choices=[('open', 'Awaiting handling'), ('handled', 'Handled')], default='open', max_length=10, verbose_name='status')),
