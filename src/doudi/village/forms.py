@@ -90,7 +90,8 @@ class SettingForm(forms.Form):
 
 
 def _date(label):
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO format: a date input shows nothing for any other (the initial value would be lost)
+    return forms.DateField(label=label, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 class MeetingForm(forms.Form):
