@@ -469,3 +469,17 @@ def test_the_api_raises_and_answers_an_inquiry(login, vw):
         f"/api/v1/village/inquiries/{pk}/answer", {"answer": "再答"}, content_type="application/json"
     )
     assert r.status_code == 422
+
+
+def test_forged_ids_on_the_new_routes_are_404(login, vw):
+    member = login(vw.u.member1)
+    for url in ("/village/meetings/999999/", "/village/inquiries/999999/", "/village/appeals/999999/"):
+        assert member.get(url).status_code == 404, url
+    assert member.post("/village/meetings/999999/", {"title": "x", "yes": "1"}).status_code == 404
+    keeper = login(vw.u.keeper1)
+    assert keeper.post("/village/evaluations/999999/publish/").status_code == 404
+    assert keeper.get("/village/evaluations/abc/").status_code == 404
+    party = login(vw.u.party1)
+    assert party.get("/village/committees/999999/report/").status_code == 404
+    assert party.get("/village/settings/990121999000/").status_code == 404
+    assert party.get("/api/v1/village/meetings/999999").status_code == 404

@@ -118,7 +118,7 @@ def summary(records: dict) -> dict:
         "in_time": sum(1 for v in reviewed if v.in_time),
         "stamped": sum(1 for v in vs if v.status == "stamped"),
         "questioned": sum(1 for v in vs if v.status == "questioned"),
-        "disputed": sum(1 for v in vs if v.status in ("disputed", "rejected")),
+        "disputed": sum(1 for v in vs if v.status in ("disputed", "rejected") or v.meeting_decision),
         "amount_reviewed": sum((v.amount for v in reviewed), start=0),
         "inquiries": len(inq),
         "by_kind": {k: sum(1 for q in inq if q.kind == k) for k in ("inquiry", "recheck", "suggestion")},
