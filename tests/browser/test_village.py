@@ -70,3 +70,62 @@ def test_member_reviews_agency_books_public_page_shows(phone, live_world, screen
     assert "1月财务收支" in phone.inner_text("#public-items")
     shot = screenshot(phone, "village-03-public")
     shutil.copy(shot, "/tmp/village-03-public.png")
+
+
+def test_member_records_a_meeting_and_an_inquiry_answered_by_the_officials(phone, live_world, screenshot):
+    """On a phone: the member records this month's meeting (attendees ticked), puts two motions to the
+    vote — one passes, one with more votes than members present is refused — and raises an inquiry;
+    the bookkeeper answers it in writing."""
+    from doudi.village.models import Inquiry, Meeting
+
+    vw = build_vw(live_world)
+    Meeting.objects.all().delete()  # the member records the month's first meeting here
+    members = vw.members1
+    log_in(phone, "member1", PASSWORD)
+    phone.goto(f"/village/{V1}/meetings/")
+    phone.wait_for_selector("#meeting-form")
+    phone.uncheck(f"#meeting-form input[name=attendees][value='{members[2].pk}']")  # one member away
+    phone.fill("#id_guests", "村党支部书记")
+    phone.fill("#id_minutes", "通报上月凭证复核情况。")
+    shutil.copy(screenshot(phone, "village-04-meeting-form"), "/tmp/village-04-meeting-form.png")
+    phone.click("#meeting-form button[type=submit]")
+    phone.wait_for_selector("#motion-form")
+    meeting = Meeting.objects.get(village=live_world.v1)
+    assert set(meeting.attendees.all()) == {members[0], members[1]}
+    assert "主任1、委员甲1（2）" in phone.inner_text("#meeting-attendees")
+    phone.fill("#id_title", "审议上月财务支出")
+    phone.fill("#id_yes", "2")
+    phone.fill("#id_no", "0")
+    phone.click("#motion-form button[type=submit]")
+    phone.wait_for_selector("[data-motion]")
+    assert phone.get_attribute("[data-motion]", "data-passed") == "1"
+    phone.fill("#id_title", "追加工程款")
+    phone.fill("#id_yes", "2")
+    phone.fill("#id_no", "1")
+    phone.click("#motion-form button[type=submit]")
+    phone.wait_for_selector(".messages")
+    assert "超过了出席会议的成员2人" in phone.inner_text(".messages")
+    assert meeting.motions.count() == 1
+    shutil.copy(screenshot(phone, "village-05-meeting"), "/tmp/village-05-meeting.png")
+
+    phone.goto(f"/village/{V1}/inquiries/")
+    phone.select_option("#id_kind", "inquiry")
+    phone.fill("#id_subject", "村部修缮工程验收")
+    phone.fill("#id_question", "请书面说明验收时间、参加人员和结论。")
+    phone.click("#inquiry-form button[type=submit]")
+    phone.wait_for_selector("#inquiry-facts")
+    inquiry = Inquiry.objects.get(subject="村部修缮工程验收")
+    assert inquiry.due_on.isoformat() in phone.inner_text("#inquiry-due")
+    assert "应于" in phone.inner_text(".messages")
+    assert not phone.query_selector("#answer-form")  # a member does not answer
+    phone.context.clear_cookies()
+
+    log_in(phone, "keeper1", PASSWORD)
+    phone.goto(f"/village/inquiries/{inquiry.pk}/")
+    phone.fill("#id_answer", "工程已于上月验收，验收单附后。")
+    phone.click("#answer-form button[type=submit]")
+    phone.wait_for_selector("#inquiry-answer")
+    assert "验收单附后" in phone.inner_text("#inquiry-answer")
+    shutil.copy(screenshot(phone, "village-06-inquiry"), "/tmp/village-06-inquiry.png")
+    inquiry.refresh_from_db()
+    assert inquiry.answered_on == vw.today

@@ -12,6 +12,7 @@ MODULE_DAILY = {
     "integrity_daily",
     "programmes_daily",
     "mediation_daily",
+    "village_daily",
 }
 
 

@@ -1,6 +1,8 @@
 """Village supervision on top of the shared world: town1's 青石社区 (v1) and 东山村 (v1b), town2's
 西河村 (v2). Accounts: a committee member, a bookkeeper, the township agency and the party
-committee in each township; vouchers in v1 (pending, stamped) and v2 (pending)."""
+committee in each township; vouchers in v1 (pending, stamped) and v2 (pending). Each of v1 and
+v2 also has a committee in office (a filed 2021 term with three members), a meeting with one
+motion, this year's evaluation (ratings not yet entered) and an appeal filed by its member."""
 
 import datetime as dt
 from types import SimpleNamespace
@@ -11,6 +13,28 @@ from django.utils import timezone
 from doudi.core.roles import Role
 from doudi.registry.idcard import make_id_number
 from doudi.village import services as svc
+from doudi.village.models import Candidate, Committee
+
+
+def elected_committee(village, key, names=("主任", "委员甲", "委员乙")):
+    """A committee in office, written directly: the election itself is tested in test_committees."""
+    committee = Committee.objects.create(
+        village=village, term=2021, term_end=dt.date(2026, 5, 31), seats=3, status=Committee.Status.FILED
+    )
+    members = [
+        Candidate.objects.create(
+            committee=committee,
+            name=f"{name}{key}",
+            id_number=make_id_number(village.code, dt.date(1970 + i, 1, 1), 40 + i),
+            birth_date=dt.date(1970 + i, 1, 1),
+            nomination="representatives",
+            status=Candidate.Status.FORMAL,
+            elected=True,
+            chair=i == 0,
+        )
+        for i, name in enumerate(names)
+    ]
+    return committee, members
 
 
 def build_vw(w):
@@ -89,7 +113,35 @@ def build_vw(w):
             decision="question",
             reason="招待费用途不明",
         ).inquiries.get()
+        in_office, members = elected_committee(village, key)
+        meeting = svc.meeting_record(
+            actor=member, village=village, held_on=day, kind="regular", attendees=[m.pk for m in members]
+        )
+        motion = svc.motion_record(
+            actor=member, meeting=meeting, title="审议上月财务支出", yes=2, no=1, abstain=0
+        )
+        evaluation = svc.evaluation_start(
+            actor=keeper,
+            village=village,
+            year=today.year,
+            held_on=day,
+            representatives_total=30,
+            participants=25,
+        )
+        appeal = svc.appeal_file(
+            actor=member,
+            village=village,
+            kind="obstruction",
+            occurred_on=day,
+            description="村主任拒绝提供工程合同",
+        )
         for name, obj in (
+            ("in_office", in_office),
+            ("members", members),
+            ("meeting", meeting),
+            ("motion", motion),
+            ("evaluation", evaluation),
+            ("appeal", appeal),
             ("pending", pending),
             ("stamped", stamped),
             ("official", official),

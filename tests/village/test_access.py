@@ -4,10 +4,24 @@ a bookkeeper cannot review)."""
 
 import pytest
 
-from doudi.village.models import Candidate, Committee, Inquiry, Official, OpennessItem, Voucher
+from doudi.village.models import (
+    Appeal,
+    Candidate,
+    Committee,
+    Evaluation,
+    EvaluationSubject,
+    Inquiry,
+    Meeting,
+    Motion,
+    Official,
+    OpennessItem,
+    VillageSetting,
+    Voucher,
+)
 
 V2 = "990121101201"  # town2's 西河村
 V1 = "990121100001"  # town1's 青石社区
+T2 = "990121101000"  # town2 (柳河镇)
 
 # "who": the town1 account with the route's capability, which must get 404 for town2's record.
 ROUTES = {
@@ -134,6 +148,114 @@ ROUTES = {
         "object": True,
         "who": "party1",
     },
+    "village_settings": {"url": lambda w: "/village/settings/", "methods": ["get"]},
+    "village_setting_edit": {
+        "url": lambda w: f"/village/settings/{T2}/",
+        "methods": ["get", "post"],
+        "object": True,
+        "who": "party1",
+    },
+    "village_meetings": {
+        "url": lambda w: f"/village/{V2}/meetings/",
+        "methods": ["get", "post"],
+        "object": True,
+        "who": "member1",
+    },
+    "village_meeting": {
+        "url": lambda w: f"/village/meetings/{w.meeting2.pk}/",
+        "methods": ["get", "post"],
+        "object": True,
+        "who": "member1",
+    },
+    "village_inquiries": {
+        "url": lambda w: f"/village/{V2}/inquiries/",
+        "methods": ["get", "post"],
+        "object": True,
+        "who": "member1",
+    },
+    "village_inquiry": {
+        "url": lambda w: f"/village/inquiries/{w.inquiry2.pk}/",
+        "methods": ["get", "post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_work_report": {
+        "url": lambda w: f"/village/committees/{w.in_office2.pk}/report/",
+        "methods": ["get"],
+        "object": True,
+        "who": "party1",
+    },
+    "village_work_ledger": {
+        "url": lambda w: f"/village/committees/{w.in_office2.pk}/ledger/",
+        "methods": ["get"],
+        "object": True,
+        "who": "party1",
+    },
+    "village_evaluations": {
+        "url": lambda w: f"/village/{V2}/evaluations/",
+        "methods": ["get", "post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_evaluation": {
+        "url": lambda w: f"/village/evaluations/{w.evaluation2.pk}/",
+        "methods": ["get", "post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_evaluation_publish": {
+        "url": lambda w: f"/village/evaluations/{w.evaluation2.pk}/publish/",
+        "methods": ["post"],
+        "object": True,
+        "who": "keeper1",
+    },
+    "village_appeals": {"url": lambda w: "/village/appeals/", "methods": ["get"]},
+    "village_appeal_new": {
+        "url": lambda w: f"/village/{V2}/appeals/new/",
+        "methods": ["get", "post"],
+        "object": True,
+        "who": "member1",
+    },
+    "village_appeal": {
+        "url": lambda w: f"/village/appeals/{w.appeal2.pk}/",
+        "methods": ["get", "post"],
+        "object": True,
+        "who": "party1",
+    },
+    "api:village_api_meetings": {
+        "url": lambda w: "/api/v1/village/meetings",
+        "methods": ["get"],
+        "api": True,
+    },
+    "api:village_api_meeting": {
+        "url": lambda w: f"/api/v1/village/meetings/{w.meeting2.pk}",
+        "methods": ["get"],
+        "api": True,
+        "object": True,
+        "who": "party1",
+    },
+    "api:village_api_inquiries": {
+        "url": lambda w: "/api/v1/village/inquiries",
+        "methods": ["get"],
+        "api": True,
+    },
+    "api:village_api_inquiry_create": {
+        "url": lambda w: "/api/v1/village/inquiries",
+        "methods": ["post"],
+        "api": True,
+    },
+    "api:village_api_inquiry_answer": {
+        "url": lambda w: f"/api/v1/village/inquiries/{w.inquiry2.pk}/answer",
+        "methods": ["post"],
+        "api": True,
+        "object": True,
+        "who": "keeper1",
+    },
+    "api:village_api_evaluations": {
+        "url": lambda w: "/api/v1/village/evaluations",
+        "methods": ["get"],
+        "api": True,
+    },
     "api:village_api_committees": {
         "url": lambda w: "/api/v1/village/committees",
         "methods": ["get"],
@@ -215,6 +337,20 @@ DATA = {
     "representatives_total": "30",
     "held_on": "2026-01-01",
     "action": "save",
+    "kind": "inquiry",
+    "subject": "x",
+    "question": "x",
+    "yes": "1",
+    "no": "0",
+    "abstain": "0",
+    "cycle": "quarterly",
+    "inquiry_days": "5",
+    "appeal_days": "5",
+    "year": "2025",
+    "participants": "20",
+    "occurred_on": "2026-01-01",
+    "description": "x",
+    "response": "x",
 }
 
 
@@ -234,6 +370,13 @@ def _state():
         list(Candidate.objects.values_list("status", flat=True)),
         list(OpennessItem.objects.values_list("status", flat=True)),
         list(Inquiry.objects.values_list("answer", flat=True)),
+        Inquiry.objects.count(),
+        Meeting.objects.count(),
+        Motion.objects.count(),
+        list(VillageSetting.objects.values_list("region_id", "cycle", "inquiry_days")),
+        list(Evaluation.objects.values_list("recorded_at", "published_at")),
+        list(EvaluationSubject.objects.values_list("satisfied", flat=True)),
+        list(Appeal.objects.values_list("status", "response")),
     )
 
 
@@ -328,3 +471,62 @@ def test_township_and_county_see_their_villages(login, vw):
     assert login(vw.u.discipline).get(f"/village/{V2}/").status_code == 200
     assert login(vw.world.users.county).get(f"/village/{V1}/").status_code == 200
     assert login(vw.u.party1).get(f"/village/{V2}/").status_code == 404
+
+
+# ---- appeals: only the township party committee, the county 纪委 and the member who filed ----------
+
+
+def test_an_appeal_is_seen_only_by_its_handlers_and_its_member(login, vw, make):
+    from doudi.core.roles import Role
+
+    url = f"/village/appeals/{vw.appeal1.pk}/"
+    seen = {"member1": vw.u.member1, "party1": vw.u.party1, "discipline": vw.u.discipline}
+    other_member = make.user("member1c", vw.world.v1, [Role.SUPERVISION_MEMBER])  # same village
+    hidden = {
+        "keeper1 (village official)": vw.u.keeper1,
+        "agency1": vw.u.agency1,
+        "member1c (another member of the same village)": other_member,
+        "member1b (a member of another village)": vw.u.member1b,
+        "party2 (another township)": vw.u.party2,
+        "county officer": vw.world.users.county,
+        "town1 (township clerk)": vw.world.users.town1,
+    }
+    for who, user in seen.items():
+        client = login(user)
+        assert client.get(url).status_code == 200, who
+        assert "村主任拒绝提供工程合同" in client.get(url).content.decode()
+        assert vw.appeal1.pk in _listed(client), who
+    for who, user in hidden.items():
+        client = login(user)
+        assert client.get(url).status_code == 404, who
+        assert client.post(url, {"response": "已处理"}).status_code == 404, who
+        r = client.get("/village/appeals/")
+        assert r.status_code == 403 or vw.appeal1.pk not in _listed(client), who
+    assert Appeal.objects.get(pk=vw.appeal1.pk).status == "open"
+
+
+def _listed(client) -> set[int]:
+    import re
+
+    r = client.get("/village/appeals/")
+    return (
+        {int(x) for x in re.findall(r'data-appeal="(\d+)"', r.content.decode())}
+        if r.status_code == 200
+        else set()
+    )
+
+
+def test_a_member_cannot_handle_an_appeal_nor_file_one_for_another_village(login, vw):
+    client = login(vw.u.member1)
+    assert client.post(f"/village/appeals/{vw.appeal1.pk}/", {"response": "自己处理"}).status_code == 403
+    assert client.get(f"/village/{vw.world.v1b.code}/appeals/new/").status_code == 404
+    assert login(vw.u.keeper1).get(f"/village/{V1}/appeals/new/").status_code == 403
+
+
+def test_the_audit_trail_never_holds_what_an_appeal_reports(vw):
+    from doudi.core.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(object_type="village.appeal")
+    assert entries.exists()
+    for e in entries:
+        assert "工程合同" not in str(e.changes) + str(e.extra) + e.object_repr

@@ -8,11 +8,15 @@ import pytest
 from doudi.village.rules import (
     check_candidate_list,
     count_election,
+    count_motion,
+    evaluate,
     evaluation_flagged,
     member_disqualifications,
     motion_passes,
+    overdue_before,
     parse_amount,
     period_of,
+    voucher_due,
 )
 
 AS_OF = dt.date(2026, 6, 15)
@@ -236,3 +240,113 @@ def test_periods_and_majorities():
     assert evaluation_flagged({"dissatisfied": 6, "satisfied": 5}) and not evaluation_flagged(
         {"dissatisfied": 5, "fairly": 5}
     )
+
+
+# ---- meetings: a majority of the members present (seed 五 (二) 2) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "present, yes, no, abstain, passes",
+    [
+        (3, 2, 1, 0, True),  # 2 of 3
+        (4, 2, 2, 0, False),  # exactly half is not a majority
+        (4, 3, 0, 1, True),
+        (5, 2, 0, 3, False),  # abstentions count as not in favour
+        (5, 3, 0, 0, True),  # members present who did not vote do too, but 3 of 5 is a majority
+        (1, 1, 0, 0, True),
+        (2, 1, 0, 0, False),
+    ],
+)
+def test_a_motion_passes_with_more_than_half_of_those_present(present, yes, no, abstain, passes):
+    result = count_motion(present, yes, no, abstain)
+    assert result.passes is passes and not result.findings
+    assert ("未通过" in result.explanation) is not passes
+
+
+@pytest.mark.parametrize(
+    "present, yes, no, abstain, reason",
+    [
+        (3, 3, 1, 0, "合计4票，超过了出席会议的成员3人"),  # a vote count larger than those present
+        (3, 4, 0, 0, "超过了出席会议的成员3人"),
+        (3, -1, 0, 0, "同意票数不能为负数"),
+        (0, 0, 0, 0, "出席会议的成员人数必须大于0"),
+    ],
+)
+def test_a_vote_beyond_those_present_passes_nothing(present, yes, no, abstain, reason):
+    result = count_motion(present, yes, no, abstain)
+    assert not result.passes and reason in result.explanation
+    assert {f.code for f in result.findings} <= {"votes", "present"}
+
+
+# ---- democratic evaluation: more than half 不满意 is flagged (seed 五 (二) 4) -----------------------------
+
+
+@pytest.mark.parametrize(
+    "counts, flagged",
+    [
+        ({"satisfied": 10, "fairly": 4, "dissatisfied": 15}, True),  # 15 of 29
+        ({"satisfied": 10, "fairly": 5, "dissatisfied": 15}, False),  # 15 of 30: half, not more
+        ({"satisfied": 0, "fairly": 0, "dissatisfied": 1}, True),
+        ({"satisfied": 0, "fairly": 0, "dissatisfied": 0}, False),  # nobody rated
+    ],
+)
+def test_evaluation_results(counts, flagged):
+    results, findings = evaluate(30, 30, {"村主任": counts})
+    assert not findings and results[0].flagged is flagged
+    assert results[0].total == sum(counts.values())
+    assert ("报乡（镇）党委" in results[0].explanation) is flagged
+
+
+@pytest.mark.parametrize(
+    "total, participants, counts, reason",
+    [
+        (
+            30,
+            25,
+            {"satisfied": 20, "fairly": 5, "dissatisfied": 1},
+            "共26票",
+        ),  # a tally exceeding those who rated
+        (30, 31, {"satisfied": 1}, "不能超过村民代表总数30人"),
+        (30, 25, {"satisfied": -1}, "不能为负数"),
+        (0, 0, {}, "村民代表总数必须大于0"),
+    ],
+)
+def test_an_evaluation_tally_beyond_the_participants_gives_no_results(total, participants, counts, reason):
+    results, findings = evaluate(total, participants, {"村主任": counts})
+    assert results == [] and any(reason in f.reason for f in findings)
+
+
+def test_a_tally_equal_to_the_participants_is_accepted():
+    results, findings = evaluate(30, 25, {"甲": {"satisfied": 20, "fairly": 4, "dissatisfied": 1}})
+    assert not findings and results[0].total == 25
+
+
+# ---- review periods: monthly or quarterly, due by the 10th of the next month -----------------------------
+
+
+@pytest.mark.parametrize(
+    "spent_on, cycle, due",
+    [
+        (dt.date(2026, 1, 15), "monthly", dt.date(2026, 2, 10)),
+        (dt.date(2026, 1, 15), "quarterly", dt.date(2026, 4, 10)),
+        (dt.date(2026, 12, 31), "monthly", dt.date(2027, 1, 10)),
+        (dt.date(2026, 11, 1), "quarterly", dt.date(2027, 1, 10)),
+    ],
+)
+def test_voucher_due(spent_on, cycle, due):
+    assert voucher_due(spent_on, cycle) == due
+
+
+@pytest.mark.parametrize(
+    "today, cycle, bound",
+    [
+        (dt.date(2026, 3, 10), "monthly", dt.date(2026, 2, 1)),  # February's review is due today: in time
+        (dt.date(2026, 3, 11), "monthly", dt.date(2026, 3, 1)),
+        (dt.date(2026, 4, 10), "quarterly", dt.date(2026, 1, 1)),
+        (dt.date(2026, 4, 11), "quarterly", dt.date(2026, 4, 1)),
+        (dt.date(2026, 2, 20), "quarterly", dt.date(2026, 1, 1)),
+        (dt.date(2027, 1, 5), "quarterly", dt.date(2026, 10, 1)),
+    ],
+)
+def test_overdue_before(today, cycle, bound):
+    assert overdue_before(today, cycle) == bound

@@ -63,6 +63,7 @@ class Cap(StrEnum):
     REVIEW_VOUCHERS = "review_vouchers"  # committee members: stamp, question, dispute; meetings, inquiries
     BOOK_VOUCHERS = "book_vouchers"  # 乡镇"三资"代理中心: book stamped vouchers only
     HANDLE_APPEALS = "handle_appeals"  # 申诉救助: township party committee and 纪委
+    EDIT_VILLAGE_SETTINGS = "edit_village_settings"  # the township's review cycle and answer days
     # Integrity (issue 12).
     RECEIVE_REPORTS = "receive_reports"  # 受理: read, register, assign, supervise and answer reports
     DECRYPT_REPORTER = "decrypt_reporter"  # read a reporter's name and contact (audited, with a reason)
@@ -137,7 +138,13 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
     ),
     Role.TOWNSHIP_AGENCY: frozenset({Cap.VIEW_REGIONS, Cap.VIEW_VILLAGE_AFFAIRS, Cap.BOOK_VOUCHERS}),
     Role.TOWNSHIP_PARTY: frozenset(
-        {Cap.VIEW_REGIONS, Cap.VIEW_VILLAGE_AFFAIRS, Cap.APPROVE_CANDIDATES, Cap.HANDLE_APPEALS}
+        {
+            Cap.VIEW_REGIONS,
+            Cap.VIEW_VILLAGE_AFFAIRS,
+            Cap.APPROVE_CANDIDATES,
+            Cap.HANDLE_APPEALS,
+            Cap.EDIT_VILLAGE_SETTINGS,
+        }
     ),
     # Supervision leads to replacing an unfit guardian promptly (seed document 5: 及时更换监护人).
     Role.INSPECTOR: frozenset(

@@ -289,6 +289,66 @@ def cell_int(value, *, what: str = "数量", minimum: int | None = 0, maximum: i
 # ---- writing --------------------------------------------------------------------------------
 
 
+@dataclass
+class Sheet:
+    """One sheet of a workbook written by write_sheets(): the same options as write_xlsx()."""
+
+    name: str
+    headers: list[str]
+    rows: Iterable[list]
+    text_columns: Iterable[int] = ()
+    widths: dict | None = None
+    title: str | None = None
+    choices: dict[int, list[str]] | None = None
+
+
+def _write_sheet(workbook, formats, spec: Sheet) -> None:
+    sheet = workbook.add_worksheet(spec.name[:31])
+    bold, text = formats
+    text_columns = set(spec.text_columns)
+    r = 0
+    if spec.title:
+        sheet.write(0, 0, spec.title, workbook.add_format({"bold": True, "font_size": 14}))
+        r = 1
+    for c, h in enumerate(spec.headers):
+        width = (spec.widths or {}).get(c, max(10, len(h) * 2 + 2))
+        sheet.set_column(c, c, width, text if c in text_columns else None)
+    for c, h in enumerate(spec.headers):
+        sheet.write_string(r, c, h, bold)
+    sheet.freeze_panes(r + 1, 0)
+    for c, options in (spec.choices or {}).items():
+        sheet.data_validation(
+            r + 1, c, r + 5000, c, {"validate": "list", "source": list(options), "error_type": "warning"}
+        )
+    for values in spec.rows:
+        r += 1
+        for c, v in enumerate(values):
+            if v is None or v == "":
+                continue
+            if c in text_columns or isinstance(v, str):
+                sheet.write_string(r, c, str(v), text if c in text_columns else None)
+            elif isinstance(v, dt.date):
+                sheet.write_string(r, c, v.isoformat())
+            else:
+                sheet.write(r, c, v)
+
+
+def _workbook(target):
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
+    bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
+    text = workbook.add_format({"num_format": "@"})
+    return workbook, (bold, text)
+
+
+def write_sheets(target, sheets: Iterable[Sheet]) -> None:
+    """Several sheets in one .xlsx (a work ledger with one sheet per kind of record), each written
+    like write_xlsx() writes its one sheet, with constant memory."""
+    workbook, formats = _workbook(target)
+    for spec in sheets:
+        _write_sheet(workbook, formats, spec)
+    workbook.close()
+
+
 def write_xlsx(
     target,
     sheet_name: str,
@@ -306,35 +366,8 @@ def write_xlsx(
     text so that Excel keeps 18-digit ID numbers and leading zeros intact. `choices` offers a
     drop-down list in a column (a template's 单位类型); `notes` fill a second sheet of
     instructions, which importers never read (they read the first sheet)."""
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
-    sheet = workbook.add_worksheet(sheet_name[:31])
-    bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
-    text = workbook.add_format({"num_format": "@"})
-    r = 0
-    if title:
-        sheet.write(0, 0, title, workbook.add_format({"bold": True, "font_size": 14}))
-        r = 1
-    for c, h in enumerate(headers):
-        width = (widths or {}).get(c, max(10, len(h) * 2 + 2))
-        sheet.set_column(c, c, width, text if c in text_columns else None)
-    for c, h in enumerate(headers):
-        sheet.write_string(r, c, h, bold)
-    sheet.freeze_panes(r + 1, 0)
-    for c, options in (choices or {}).items():
-        sheet.data_validation(
-            r + 1, c, r + 5000, c, {"validate": "list", "source": list(options), "error_type": "warning"}
-        )
-    for values in rows:
-        r += 1
-        for c, v in enumerate(values):
-            if v is None or v == "":
-                continue
-            if c in text_columns or isinstance(v, str):
-                sheet.write_string(r, c, str(v), text if c in text_columns else None)
-            elif isinstance(v, dt.date):
-                sheet.write_string(r, c, v.isoformat())
-            else:
-                sheet.write(r, c, v)
+    workbook, formats = _workbook(target)
+    _write_sheet(workbook, formats, Sheet(sheet_name, headers, rows, text_columns, widths, title, choices))
     if notes is not None:
         help_sheet = workbook.add_worksheet(notes_sheet[:31])
         help_sheet.set_column(0, 0, 100)

@@ -1,6 +1,8 @@
 """Village supervision API under /api/v1/village/: committees, members, vouchers (list, create,
-review, book), openness items, and the public page's JSON — all through the area scope except
-the public page, which shows published items only, masked."""
+review, book), openness items, meetings with their motions, inquiries (list, raise, answer), the
+evaluations' results, and the public page's JSON — all through the area scope except the public
+page, which shows published items only, masked. Appeals have no API: only their handlers and the
+member who filed them may see them, on the pages."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
@@ -107,10 +110,138 @@ class PublicItem(Schema):
     published_on: str | None
 
 
+class PublicSubject(Schema):
+    kind: str
+    name: str
+    role: str
+    satisfied: int
+    fairly: int
+    dissatisfied: int
+
+
+class PublicEvaluation(Schema):
+    year: int
+    held_on: str
+    participants: int
+    subjects: list[PublicSubject]
+
+
 class PublicOut(Schema):
     village: str
     code: str
     items: list[PublicItem]
+    evaluation: PublicEvaluation | None = None
+
+
+class MotionOut(Schema):
+    id: int
+    title: str
+    present: int
+    yes: int
+    no: int
+    abstain: int
+    passed: bool
+    explanation: str
+
+
+class MeetingOut(Schema):
+    id: int
+    village: str
+    held_on: dt.date
+    kind: str
+    attendees: list[str]
+    guests: str
+    minutes: str
+    motions: list[MotionOut]
+
+    @staticmethod
+    def resolve_village(obj):
+        return obj.village_id
+
+    @staticmethod
+    def resolve_attendees(obj):
+        return [a.name for a in obj.attendees.all()]
+
+    @staticmethod
+    def resolve_motions(obj):
+        return list(obj.motions.all())
+
+
+class InquiryOut(Schema):
+    id: int
+    village: str
+    kind: str
+    subject: str
+    question: str
+    voucher: int | None
+    asked_on: dt.date
+    due_on: dt.date
+    answer: str
+    answered_on: dt.date | None
+    overdue: bool
+
+    @staticmethod
+    def resolve_village(obj):
+        return obj.village_id
+
+    @staticmethod
+    def resolve_voucher(obj):
+        return obj.voucher_id
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return obj.answered_on is None and obj.due_on < timezone.localdate()
+
+
+class InquiryIn(Schema):
+    village: str
+    kind: str = "inquiry"  # inquiry | recheck | suggestion
+    subject: str
+    question: str
+    voucher: int | None = None
+
+
+class AnswerIn(Schema):
+    answer: str
+
+
+class SubjectOut(Schema):
+    kind: str
+    name: str
+    role: str
+    satisfied: int | None
+    fairly: int | None
+    dissatisfied: int | None
+    flagged: bool
+    explanation: str
+
+
+class EvaluationOut(Schema):
+    id: int
+    village: str
+    year: int
+    held_on: dt.date
+    representatives_total: int
+    participants: int
+    recorded: bool
+    published: bool
+    subjects: list[SubjectOut]
+
+    @staticmethod
+    def resolve_village(obj):
+        return obj.village_id
+
+    @staticmethod
+    def resolve_recorded(obj):
+        return obj.recorded_at is not None
+
+    @staticmethod
+    def resolve_published(obj):
+        return obj.published_at is not None
+
+    @staticmethod
+    def resolve_subjects(obj):
+        return list(obj.subjects.all())
 
 
 def _viewer(request):
@@ -212,4 +343,80 @@ def openness_list(request, village: str = "", limit: int = 100, offset: int = 0)
 @router.get("/village/public/{code}", response=PublicOut, auth=None, url_name="village_api_public")
 def public(request, code: str):
     village = selectors.public_region(code)
-    return {"village": village.name, "code": village.code, "items": selectors.public_items(village)}
+    return {
+        "village": village.name,
+        "code": village.code,
+        "items": selectors.public_items(village),
+        "evaluation": selectors.public_evaluation(village),
+    }
+
+
+def _page(qs, limit, offset):
+    return list(qs[max(0, offset) : max(0, offset) + max(1, min(limit, 500))])
+
+
+@router.get("/village/meetings", response=list[MeetingOut], url_name="village_api_meetings")
+def meeting_list(request, village: str = "", year: int | None = None, limit: int = 100, offset: int = 0):
+    qs = selectors.meetings(_viewer(request))
+    if village:
+        qs = qs.filter(village_id=village)
+    if year:
+        qs = qs.filter(held_on__year=year)
+    return _page(qs, limit, offset)
+
+
+@router.get("/village/meetings/{meeting_id}", response=MeetingOut, url_name="village_api_meeting")
+def meeting_read(request, meeting_id: int):
+    return selectors.meeting(_viewer(request), meeting_id)
+
+
+@router.get("/village/inquiries", response=list[InquiryOut], url_name="village_api_inquiries")
+def inquiry_list(
+    request, village: str = "", kind: str = "", state: str = "", limit: int = 100, offset: int = 0
+):
+    """`state`: open, overdue or answered; `kind`: inquiry (质询), recheck (复核), suggestion (建议)."""
+    user = _viewer(request)
+    qs = selectors.inquiries_filtered(user, kind=kind, state=state)
+    if village:
+        qs = qs.filter(village_id=village)
+    return _page(qs, limit, offset)
+
+
+@router.post("/village/inquiries", response={201: InquiryOut}, url_name="village_api_inquiry_create")
+def inquiry_create(request, payload: InquiryIn):
+    user = _viewer(request)
+    if not user.can(Cap.REVIEW_VOUCHERS):
+        raise HttpError(403, "只有村务监督委员会成员可以提出质询、复核或建议。")
+    village = selectors.village(user, payload.village)
+    voucher = selectors.voucher(user, payload.voucher) if payload.voucher else None
+    inquiry = _call(
+        services.inquiry_ask,
+        actor=user,
+        village=village,
+        kind=payload.kind,
+        subject=payload.subject,
+        question=payload.question,
+        voucher=voucher,
+    )
+    return Status(201, inquiry)
+
+
+@router.post(
+    "/village/inquiries/{inquiry_id}/answer", response=InquiryOut, url_name="village_api_inquiry_answer"
+)
+def inquiry_answer(request, inquiry_id: int, payload: AnswerIn):
+    user = _viewer(request)
+    if not user.can(Cap.SUBMIT_VOUCHERS):
+        raise HttpError(403, "只有村干部可以书面答复。")
+    inquiry = selectors.inquiry(user, inquiry_id)
+    return _call(services.inquiry_answer, actor=user, inquiry=inquiry, answer=payload.answer)
+
+
+@router.get("/village/evaluations", response=list[EvaluationOut], url_name="village_api_evaluations")
+def evaluation_list(request, village: str = "", year: int | None = None, limit: int = 100, offset: int = 0):
+    qs = selectors.evaluations(_viewer(request)).prefetch_related("subjects")
+    if village:
+        qs = qs.filter(village_id=village)
+    if year:
+        qs = qs.filter(year=year)
+    return _page(qs, limit, offset)

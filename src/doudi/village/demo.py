@@ -1,6 +1,9 @@
 """Demo step (order 75): every demo village gets its officials (with a few relatives), an elected
 and filed supervision committee, a year of monthly vouchers — most stamped and booked, some
-questioned or disputed, this month's awaiting review — and openness items, published and not.
+questioned or disputed, this month's awaiting review — openness items, published and not, the
+committee's monthly meetings with their motions and this year's democratic evaluation, published.
+The demo village also has inquiries (one answered, one overdue with its rectification task, one
+open), an evaluation with an official rated dissatisfied by more than half, and an open appeal.
 town1's demo village (…100001) is built through the services, so its audit trail is the real one;
 the other villages are bulk-written with their audit entries (record_many), to keep `doudi demo`
 quick. Idempotent: nothing happens when the demo village already has a committee."""
@@ -22,7 +25,17 @@ from doudi.registry.idcard import make_id_number
 
 from . import rules, selectors
 from . import services as svc
-from .models import Candidate, Committee, Official, OpennessItem, Voucher
+from .models import (
+    Candidate,
+    Committee,
+    Evaluation,
+    EvaluationSubject,
+    Meeting,
+    Motion,
+    Official,
+    OpennessItem,
+    Voucher,
+)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑"
 GIVEN = ["建华", "秀英", "志强", "桂兰", "国平", "春梅", "德胜", "玉珍", "永福", "海燕", "长青", "淑芬"]
@@ -74,6 +87,7 @@ def village_demo_step(rng: random.Random, ctx: dict) -> None:
     term_end = dt.date(term + 5, 5, 31)
     demo = Region.objects.get(code=demo_code)
     _demo_village(rng, demo, keeper, member, agency, party, term, term_end, today)
+    _demo_supervision(demo, keeper, member, users["county"], today)
     others = (
         within(Region.objects.filter(level=rcodes.VILLAGE), county).exclude(code=demo_code).order_by("code")
     )
@@ -283,8 +297,171 @@ def _bulk_village(rng, village, keeper, member, agency, term, term_end, today) -
         reviewed_by=member,
         created_by=keeper,
     )
-    objs = [*officials, committee, *cands, *vouchers, item]
+    meetings, motions, attendance = [], [], []
+    for month in _months(today, 4)[:-1]:
+        meetings.append(
+            Meeting(
+                village=village,
+                committee=committee,
+                held_on=month + dt.timedelta(days=4),
+                minutes="通报上月凭证复核情况，研究本月监督事项。",
+                recorded_by=member,
+            )
+        )
+    Meeting.objects.bulk_create(meetings)
+    for m in meetings:
+        attendance += [Meeting.attendees.through(meeting_id=m.pk, candidate_id=c.pk) for c in cands[:3]]
+        yes = 3 if rng.random() > 0.1 else 1
+        result = rules.count_motion(3, yes, 3 - yes, 0)
+        motions.append(
+            Motion(
+                meeting=m,
+                title="审议上月村级财务支出凭证",
+                present=3,
+                yes=yes,
+                no=3 - yes,
+                abstain=0,
+                passed=result.passes,
+                explanation=result.explanation,
+            )
+        )
+    Meeting.attendees.through.objects.bulk_create(attendance)
+    Motion.objects.bulk_create(motions)
+    held = today - dt.timedelta(days=7)
+    evaluation = Evaluation.objects.create(
+        village=village,
+        committee=committee,
+        year=held.year,
+        held_on=held,
+        representatives_total=30,
+        participants=26,
+        recorded_by=keeper,
+        recorded_at=now,
+        published_at=now,
+    )
+    people = [(EvaluationSubject.Kind.COMMITTEE, str(committee), "", None, None)]
+    people += [
+        (EvaluationSubject.Kind.MEMBER, c.name, "主任" if c.chair else "委员", c, None) for c in cands[:3]
+    ]
+    people += [(EvaluationSubject.Kind.OFFICIAL, o.name, rules.OFFICES[o.office], None, o) for o in officials]
+    subjects = []
+    for kind, name, role, cand, official in people:
+        satisfied = rng.randint(14, 22)
+        fairly = rng.randint(0, 26 - satisfied)
+        dissatisfied = rng.randint(0, 26 - satisfied - fairly)
+        (result,), _ = rules.evaluate(
+            30, 26, {name: {"satisfied": satisfied, "fairly": fairly, "dissatisfied": dissatisfied}}
+        )
+        subjects.append(
+            EvaluationSubject(
+                evaluation=evaluation,
+                kind=kind,
+                name=name,
+                role=role,
+                member=cand,
+                official=official,
+                satisfied=satisfied,
+                fairly=fairly,
+                dissatisfied=dissatisfied,
+                flagged=result.flagged,
+                explanation=result.explanation,
+            )
+        )
+    EvaluationSubject.objects.bulk_create(subjects)
+    objs = [*officials, committee, *cands, *vouchers, item, *meetings, *motions, evaluation, *subjects]
     return [
         audit.Pending(actor=keeper, action="create", obj=o, changes=audit.diff({}, audit.snapshot(o)))
         for o in objs
     ]
+
+
+def _demo_supervision(village, keeper, member, county_user, today) -> None:
+    """The demo village's meetings, inquiries, evaluation and appeal, through the services (so the
+    audit trail is the real one). The past is reached through the services' `today` where they
+    take one; a meeting's date is simply in the past."""
+    committee = selectors.current_committee(village)
+    members = selectors.members(committee)
+    for k, month in enumerate(_months(today, 7)[:-1]):
+        present = members if k != 2 else members[:2]  # one member away one month
+        meeting = svc.meeting_record(
+            actor=member,
+            village=village,
+            held_on=month + dt.timedelta(days=4),
+            kind="regular",
+            attendees=[m.pk for m in present],
+            guests="村党支部书记" if k % 2 == 0 else "",
+            minutes="通报上月凭证复核和村务公开情况，确定本月监督事项。",
+        )
+        svc.motion_record(
+            actor=member,
+            meeting=meeting,
+            title="审议上月村级财务支出凭证复核意见",
+            yes=len(present),
+            no=0,
+            abstain=0,
+        )
+        if k == 4:
+            svc.motion_record(
+                actor=member,
+                meeting=meeting,
+                title="将机耕道维修追加款提请村民代表会议讨论",
+                yes=1,
+                no=1,
+                abstain=1,
+            )
+    svc.meeting_record(
+        actor=member,
+        village=village,
+        held_on=today - dt.timedelta(days=1) if today.day > 1 else today,
+        kind="special",
+        attendees=[m.pk for m in members],
+        minutes="研究村部修缮工程验收中群众反映的问题。",
+    )
+    # one inquiry overdue (it becomes the township's rectification task), one answered, one open
+    svc.inquiry_ask(
+        actor=member,
+        village=village,
+        kind="inquiry",
+        subject="村部修缮工程验收情况",
+        question="村部修缮工程已付清尾款，但未见验收单，请村委会书面说明验收时间、参加人员和结论。",
+        today=today - dt.timedelta(days=30),
+    )
+    answered = svc.inquiry_ask(
+        actor=member,
+        village=village,
+        kind="recheck",
+        subject="第三季度财务公开情况复核",
+        question="请提供第三季度财务公开所列水电费的原始凭证，以便复核。",
+        today=today - dt.timedelta(days=6),
+    )
+    svc.inquiry_answer(
+        actor=keeper, inquiry=answered, answer="第三季度水电费原始凭证共7张，已全部交村务监督委员会复核。"
+    )
+    svc.inquiry_ask(
+        actor=member,
+        village=village,
+        kind="suggestion",
+        subject="公开机耕道工程招标结果",
+        question="建议将机耕道平整工程的招标结果和合同金额在公开栏公布。",
+    )
+    svc.inquiries_overdue(actor=county_user, region_prefix=village.code)
+    # this year's evaluation, with the bookkeeper rated dissatisfied by more than half
+    held = today - dt.timedelta(days=7)
+    ev = svc.evaluation_start(
+        actor=keeper, village=village, year=held.year, held_on=held, representatives_total=35, participants=31
+    )
+    tallies = {}
+    for s in ev.subjects.all():
+        if s.kind == "official" and s.role == rules.OFFICES["bookkeeper"]:
+            tallies[s.pk] = {"satisfied": 6, "fairly": 8, "dissatisfied": 17}
+        else:
+            tallies[s.pk] = {"satisfied": 22, "fairly": 7, "dissatisfied": 2}
+    svc.evaluation_record(actor=keeper, evaluation=ev, tallies=tallies)
+    svc.evaluation_publish(actor=keeper, evaluation=ev)
+    svc.appeal_file(
+        actor=member,
+        village=village,
+        kind="obstruction",
+        occurred_on=today - dt.timedelta(days=3),
+        description="村报账员以账目尚未整理为由，两次拒绝提供本月原始凭证供复核，并称“监委会管不着”。",
+    )

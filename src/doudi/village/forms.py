@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import Candidate, OpennessItem, Relation
+from .models import Appeal, Candidate, Inquiry, Meeting, OpennessItem, Relation, VillageSetting
 from .rules import OFFICES
 
 
@@ -69,3 +69,69 @@ class OpennessForm(forms.Form):
     title = forms.CharField(label=pgettext_lazy("village", "Title"), max_length=200)
     period = forms.CharField(label=_("Period"), max_length=30, required=False)
     body = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+def _number(label, required=True, **attrs):
+    # text, not IntegerField: the service gives the Chinese message that names the field and the range
+    return forms.CharField(
+        label=label,
+        max_length=6,
+        required=required,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, **attrs}),
+    )
+
+
+class SettingForm(forms.Form):
+    cycle = forms.CharField(
+        label=_("Voucher review cycle"), widget=forms.RadioSelect(choices=VillageSetting.Cycle.choices)
+    )
+    inquiry_days = _number(_("Working days to answer an inquiry in writing"), max=30)
+    appeal_days = _number(_("Working days to handle an appeal"), max=30)
+
+
+def _date(label):
+    # ISO format: a date input shows nothing for any other (the initial value would be lost)
+    return forms.DateField(label=label, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+
+class MeetingForm(forms.Form):
+    held_on = _date(_("Meeting date"))
+    kind = forms.ChoiceField(label=pgettext_lazy("village", "Kind"), choices=Meeting.Kind.choices)
+    guests = forms.CharField(label=_("Also attending"), max_length=200, required=False)
+    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class MotionForm(forms.Form):
+    title = forms.CharField(label=_("Motion"), max_length=200)
+    yes = _number(_("In favour"))
+    no = _number(_("Against"), required=False)
+    abstain = _number(_("Abstaining"), required=False)
+
+
+class InquiryForm(forms.Form):
+    kind = forms.ChoiceField(label=pgettext_lazy("village", "Kind"), choices=Inquiry.Kind.choices)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    question = forms.CharField(
+        label=pgettext_lazy("village", "Question"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Written answer"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class EvaluationForm(forms.Form):
+    year = _number(_("Year"), min=2000)
+    held_on = _date(_("Evaluation date"))
+    representatives_total = _number(_("Representatives in total"), min=1)
+    participants = _number(_("Representatives who rated"), min=1)
+
+
+class AppealForm(forms.Form):
+    kind = forms.ChoiceField(label=_("The problem"), choices=Appeal.Kind.choices)
+    occurred_on = _date(_("Date it happened"))
+    description = forms.CharField(label=_("Describe what happened"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class AppealHandleForm(forms.Form):
+    response = forms.CharField(label=_("How it was handled"), widget=forms.Textarea(attrs={"rows": 4}))

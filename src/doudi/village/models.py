@@ -1,5 +1,6 @@
 """村务监督委员会: the register of village officials, committees and their election, vouchers and
-their review, openness items, inquiries. Fields and constraints only; writes are in services.py."""
+their review, openness items, meetings, inquiries, democratic evaluations and appeals. Fields and
+constraints only; writes are in services.py."""
 
 from django.conf import settings
 from django.db import models
@@ -36,7 +37,8 @@ class Relation(models.TextChoices):
 
 
 class VillageSetting(models.Model):
-    """A township's choices: the review cycle of vouchers and the days an inquiry is answered in."""
+    """A township's choices: the review cycle of vouchers, the working days an inquiry is answered
+    in, and the working days the township party committee and county 纪委 have for an appeal."""
 
     class Cycle(models.TextChoices):
         MONTHLY = "monthly", _("Monthly")
@@ -47,6 +49,7 @@ class VillageSetting(models.Model):
     )
     cycle = models.CharField(_("review cycle"), max_length=10, choices=Cycle.choices, default=Cycle.MONTHLY)
     inquiry_days = models.PositiveSmallIntegerField(_("working days to answer an inquiry"), default=10)
+    appeal_days = models.PositiveSmallIntegerField(_("working days to handle an appeal"), default=10)
 
     scope_path = "region"
 
@@ -260,11 +263,14 @@ class Inquiry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_on = models.DateField(null=True, blank=True)
+    # oversight's rectification task, opened once when the answer is overdue (services.inquiries_overdue)
+    task_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     scope_path = "village"
 
     class Meta:
         ordering = ["-asked_on", "-id"]
+        indexes = [models.Index(fields=["answered_on", "due_on"])]
 
     def __str__(self):
         return self.subject
@@ -311,3 +317,156 @@ class OpennessItem(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Meeting(models.Model):
+    """A meeting of the committee (工作例会, monthly; 临时会议 when needed): who attended, its motions."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Monthly meeting")
+        SPECIAL = "special", _("Special meeting")
+
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField(_("meeting date"))
+    kind = models.CharField(
+        pgettext_lazy("village", "kind"), max_length=10, choices=Kind.choices, default=Kind.REGULAR
+    )
+    attendees = models.ManyToManyField(
+        Candidate, related_name="meetings_attended", verbose_name=_("attendees")
+    )
+    guests = models.CharField(_("also attending"), max_length=200, blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "village"
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["village", "held_on"])]
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d} {self.get_kind_display()}"
+
+
+class Motion(models.Model):
+    """One motion put to the vote at a meeting; passed by a majority of those present (rules.count_motion)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="motions")
+    title = models.CharField(_("motion"), max_length=200)
+    present = models.PositiveSmallIntegerField(_("members present"))
+    yes = models.PositiveSmallIntegerField(_("in favour"))
+    no = models.PositiveSmallIntegerField(_("against"))
+    abstain = models.PositiveSmallIntegerField(_("abstaining"))
+    passed = models.BooleanField(_("passed"))
+    explanation = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "meeting__village"
+
+    class Meta:
+        ordering = ["meeting", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(yes__lte=models.F("present") - models.F("no") - models.F("abstain")),
+                name="village_motion_votes_within_present",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Evaluation(models.Model):
+    """A year's 民主评议 by the villagers' (representative) meeting of the committee, its members and
+    the village officials; published on the village's public page."""
+
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="evaluations")
+    year = models.PositiveSmallIntegerField(_("year"))
+    held_on = models.DateField(_("evaluation date"))
+    representatives_total = models.PositiveIntegerField(_("representatives in total"))
+    participants = models.PositiveIntegerField(_("representatives who rated"))
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "village"
+
+    class Meta:
+        ordering = ["village", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year"], name="village_evaluation_one_a_year")
+        ]
+
+    def __str__(self):
+        return f"{self.year}年民主评议"
+
+
+class EvaluationSubject(models.Model):
+    """Who is rated, and the tally of each rating (满意 / 基本满意 / 不满意)."""
+
+    class Kind(models.TextChoices):
+        COMMITTEE = "committee", _("The supervision committee")
+        MEMBER = "member", _("Committee member")
+        OFFICIAL = "official", _("Village official")
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="subjects")
+    kind = models.CharField(pgettext_lazy("village", "kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(pgettext_lazy("village", "name"), max_length=100)
+    role = models.CharField(_("office"), max_length=50, blank=True)
+    member = models.ForeignKey(Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    satisfied = models.PositiveIntegerField(_("satisfied"), null=True, blank=True)
+    fairly = models.PositiveIntegerField(_("fairly satisfied"), null=True, blank=True)
+    dissatisfied = models.PositiveIntegerField(_("dissatisfied"), null=True, blank=True)
+    flagged = models.BooleanField(_("flagged to the township"), default=False)
+    explanation = models.TextField(blank=True)
+
+    scope_path = "evaluation__village"
+
+    class Meta:
+        ordering = ["evaluation", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Appeal(models.Model):
+    """申诉救助: a member reports obstruction, threats or retaliation to the township party committee
+    and the county 纪委, who must coordinate and handle it by the deadline. Seen only by them and by
+    the member who filed it (selectors.appeals)."""
+
+    class Kind(models.TextChoices):
+        OBSTRUCTION = "obstruction", _("Work obstructed without reason")
+        THREAT = "threat", _("Threatened")
+        RETALIATION = "retaliation", _("Retaliated against")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting handling")
+        HANDLED = "handled", _("Handled")
+
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(pgettext_lazy("village", "kind"), max_length=12, choices=Kind.choices)
+    occurred_on = models.DateField(_("date it happened"))
+    description = models.TextField(_("account of what happened"))
+    filed_on = models.DateField(_("filed on"))
+    due_on = models.DateField(_("to be handled by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    response = models.TextField(_("how it was handled"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path = "village"
+
+    class Meta:
+        ordering = ["status", "due_on", "id"]
+
+    def __str__(self):
+        # never the content: audit pages show this text
+        return f"申诉 #{self.pk}"

@@ -16,6 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 MIN_AGE, MAX_AGE = 18, 65
 MIN_SEATS, MAX_SEATS = 3, 5
 MIN_EXTRA, MAX_EXTRA = 1, 3
+# An answer overdue becomes a rectification task due in this many working days (this module's
+# convention: the seed says 要求村干部作出解释 and sets no further limit).
+RECTIFY_DAYS = 5
 
 # Offices of the register (村两委 and the two posts a member may not hold).
 OFFICES = {
@@ -269,8 +272,9 @@ def may_book(status: str) -> bool:
 
 def review_due(period_end: dt.date, cycle: str) -> dt.date:
     """The day a period's vouchers must be reviewed by: seed 四 (一) 4 — 按月或按季进行复核. The
-    review of a month (or quarter) is due by the 10th of the following month (a township may
-    choose the cycle; the due day is this module's convention, stated on the page)."""
+    review of a month (or quarter) is due by the 10th of the month after the period's last day
+    (a township chooses the cycle; the due day is this module's convention, stated on the page).
+    `cycle` is kept for callers' clarity: the period end already carries it (period_of)."""
     year, month = period_end.year, period_end.month + 1
     if month == 13:
         year, month = year + 1, 1
@@ -289,19 +293,138 @@ def period_of(day: dt.date, cycle: str) -> tuple[dt.date, dt.date]:
     return first, nxt - dt.timedelta(days=1)
 
 
-# ---- meetings and evaluation (seed 四 (二), 四 (三)) ----
+def voucher_due(spent_on: dt.date, cycle: str) -> dt.date:
+    """The day a voucher's review is due: the due day of the review period it falls in."""
+    return review_due(period_of(spent_on, cycle)[1], cycle)
+
+
+def overdue_before(today: dt.date, cycle: str) -> dt.date:
+    """A voucher still awaiting review on `today` is overdue when it is dated before this day: the
+    first day of the earliest period whose review is not yet due (the due day itself is in time)."""
+    first, _ = period_of(today, cycle)
+    previous_last = first - dt.timedelta(days=1)
+    if today > review_due(previous_last, cycle):
+        return first
+    return period_of(previous_last, cycle)[0]
+
+
+# ---- meetings (seed 五 (二) 2) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MotionResult:
+    passes: bool
+    findings: list[Finding] = field(default_factory=list)
+    explanation: str = ""
 
 
 def motion_passes(yes: int, present: int) -> bool:
-    """A meeting's motion passes with a majority of the members present (more than half)."""
+    """Seed 五 (二) 2: 实行工作例会制度……表决时，坚持少数服从多数的原则. A motion passes with more
+    than half of the members present (2 × yes > present, integers): an abstention, or a member
+    present who did not vote, counts as not in favour; exactly half is not a majority."""
     return present > 0 and 2 * yes > present
 
 
+def count_motion(present: int, yes: int, no: int, abstain: int) -> MotionResult:
+    """The vote on one motion of a committee meeting (seed 五 (二) 2, motion_passes). Votes cannot
+    exceed the members present (yes + no + abstain ≤ present) and are whole and not negative; a
+    count that breaks this passes nothing and names the problem."""
+    findings = []
+    if present <= 0:
+        findings.append(Finding("present", "出席会议的成员人数必须大于0。"))
+    for label, n in (("同意", yes), ("反对", no), ("弃权", abstain)):
+        if n < 0:
+            findings.append(Finding("votes", f"{label}票数不能为负数。"))
+    if present > 0 and yes + no + abstain > present:
+        findings.append(
+            Finding(
+                "votes",
+                f"同意{yes}票、反对{no}票、弃权{abstain}票，合计{yes + no + abstain}票，超过了出席会议的成员{present}人。",
+            )
+        )
+    if findings:
+        return MotionResult(False, findings, "表决票数有误：" + "".join(f.reason for f in findings))
+    need = present // 2 + 1
+    if motion_passes(yes, present):
+        text = f"出席{present}人，同意{yes}票，超过出席人数的半数（至少{need}票），通过。"
+    else:
+        text = f"出席{present}人，同意{yes}票，未超过出席人数的半数（至少需要{need}票），未通过。"
+    return MotionResult(motion_passes(yes, present), [], text)
+
+
+# ---- democratic evaluation (seed 五 (二) 4) ---------------------------------------------------------
+
 RATINGS = ("satisfied", "fairly", "dissatisfied")
+RATING_LABELS = {"satisfied": "满意", "fairly": "基本满意", "dissatisfied": "不满意"}
 
 
 def evaluation_flagged(counts: Mapping[str, int]) -> bool:
     """民主评议: a person rated 不满意 by more than half of the representatives who rated them is
-    flagged to the township."""
+    flagged to the township (2 × dissatisfied > satisfied + fairly + dissatisfied, integers)."""
     total = sum(counts.get(r, 0) for r in RATINGS)
     return total > 0 and 2 * counts.get("dissatisfied", 0) > total
+
+
+@dataclass(frozen=True)
+class SubjectResult:
+    subject: str
+    counts: dict
+    total: int
+    flagged: bool
+    explanation: str
+
+
+def evaluation_findings(
+    representatives_total: int, participants: int, tallies: Mapping[str, Mapping[str, int]]
+) -> list[Finding]:
+    """A tally cannot hold more ratings than ratings were handed in: for each subject, 满意 +
+    基本满意 + 不满意 ≤ the representatives who took part, who cannot exceed all representatives."""
+    out = []
+    if representatives_total <= 0:
+        out.append(Finding("representatives", "村民代表总数必须大于0。"))
+    if participants <= 0 or participants > representatives_total:
+        out.append(
+            Finding(
+                "participants",
+                f"参加评议的代表{participants}人，应大于0且不能超过村民代表总数{representatives_total}人。",
+            )
+        )
+    for subject, counts in tallies.items():
+        values = [counts.get(r, 0) for r in RATINGS]
+        if any(v < 0 for v in values):
+            out.append(Finding("votes", f"{subject}的评议票数不能为负数。"))
+        elif participants > 0 and sum(values) > participants:
+            out.append(
+                Finding(
+                    "votes",
+                    f"{subject}共{sum(values)}票（满意{values[0]}、基本满意{values[1]}、不满意{values[2]}），"
+                    f"超过了参加评议的代表{participants}人。",
+                )
+            )
+    return out
+
+
+def evaluate(
+    representatives_total: int, participants: int, tallies: Mapping[str, Mapping[str, int]]
+) -> tuple[list[SubjectResult], list[Finding]]:
+    """Seed 五 (二) 4: 由村民会议或村民代表会议对村务监督委员会的工作情况进行民主评议，对其成员进行
+    测评……结果应当向全体村民公布. Each subject's ratings are counted; one with more than half 不满意
+    (evaluation_flagged) is flagged to the township. A tally with more ratings than participants
+    gives no results, only the findings."""
+    findings = evaluation_findings(representatives_total, participants, tallies)
+    if findings:
+        return [], findings
+    out = []
+    for subject, counts in tallies.items():
+        c = {r: int(counts.get(r, 0)) for r in RATINGS}
+        total = sum(c.values())
+        flagged = evaluation_flagged(c)
+        text = f"满意{c['satisfied']}票、基本满意{c['fairly']}票、不满意{c['dissatisfied']}票"
+        if total == 0:
+            text += "，无人评议。"
+        elif flagged:
+            text += f"；不满意票超过评议票数{total}票的半数，报乡（镇）党委。"
+        else:
+            text += "；不满意票未超过半数。"
+        out.append(SubjectResult(subject, c, total, flagged, text))
+    return out, []

@@ -14,14 +14,17 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doudi.core import audit
 from doudi.core import regions as rcodes
 from doudi.core.calendar import add_working_days_for
+from doudi.core.models import User
+from doudi.core.notifications import Note, notify_many
 from doudi.core.roles import Cap
-from doudi.core.scope import in_scope
+from doudi.core.scope import in_scope, within
 from doudi.core.services import upload_store
 from doudi.core.tabular import (
     CellError,
@@ -32,11 +35,28 @@ from doudi.core.tabular import (
     map_columns,
     open_table,
 )
+from doudi.oversight.services import rectification_open
+from doudi.oversight.sources import Source
 from doudi.registry.idcard import InvalidIdNumber, parse_id_number
 
 from . import rules
-from .models import Candidate, Committee, Inquiry, Official, OpennessItem, Relative, VillageSetting, Voucher
-from .selectors import candidate_facts
+from .models import (
+    Appeal,
+    Candidate,
+    Committee,
+    Evaluation,
+    EvaluationSubject,
+    Inquiry,
+    Meeting,
+    Motion,
+    Official,
+    OpennessItem,
+    Relative,
+    VillageSetting,
+    Voucher,
+)
+from .selectors import candidate_facts, current_committee, township_code
+from .sources import INQUIRY
 
 
 def _require(actor, cap):
@@ -69,10 +89,56 @@ def _id_number(text: str, *, required: bool) -> str:
 
 
 def setting_for(village) -> VillageSetting:
-    """The township's setting (a default one when the township chose nothing)."""
-    township_code = village.code[:9] + "000"
-    found = VillageSetting.objects.filter(region_id=township_code).first()
-    return found or VillageSetting(region_id=township_code)
+    """The setting of the village's township — or of the township itself, given one (a default
+    one when the township chose nothing)."""
+    code = township_code(village.code)
+    found = VillageSetting.objects.filter(region_id=code).first()
+    return found or VillageSetting(region_id=code)
+
+
+def _whole(value, label: str, low: int, high: int) -> int:
+    """A whole number typed on a form, with a Chinese message naming the field when it is not."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError(f"{label}应填写整数（填写的是“{value or ''}”）。") from None
+    if not low <= number <= high:
+        raise ValidationError(f"{label}应在{low}至{high}之间（填写的是{number}）。")
+    return number
+
+
+def village_setting_set(*, actor, township, cycle: str, inquiry_days, appeal_days) -> VillageSetting:
+    """The township's choices (乡镇党委): the voucher review cycle (按月或按季, seed 四 (一) 4) and the
+    working days for a written answer to an inquiry and for handling an appeal."""
+    _require(actor, Cap.EDIT_VILLAGE_SETTINGS)
+    if township is None or township.level != rcodes.TOWNSHIP:
+        raise ValidationError("请选择一个乡镇（街道）。")
+    _require_area(actor, township.code)
+    errors = {}
+    if cycle not in VillageSetting.Cycle.values:
+        errors["cycle"] = "复核周期只能选择“按月”或“按季”。"
+    values = {}
+    for key, label, raw in (
+        ("inquiry_days", "质询书面答复期限（工作日）", inquiry_days),
+        ("appeal_days", "申诉协调处理期限（工作日）", appeal_days),
+    ):
+        try:
+            values[key] = _whole(raw, label, 1, 30)
+        except ValidationError as exc:
+            errors[key] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        setting = VillageSetting.objects.select_for_update().filter(region=township).first()
+        before = audit.snapshot(setting) if setting else {}
+        setting = setting or VillageSetting(region=township)
+        setting.cycle = cycle
+        setting.inquiry_days, setting.appeal_days = values["inquiry_days"], values["appeal_days"]
+        setting.save()
+        after = audit.snapshot(setting)
+        if after != before:
+            audit.record(actor, "update" if before else "create", setting, changes=audit.diff(before, after))
+    return setting
 
 
 # ---- the register of officials and relatives ----------------------------------------------------
@@ -417,18 +483,15 @@ def voucher_review(*, actor, voucher, decision: str, reason: str = "") -> Vouche
         voucher.save()
         audit.record(actor, "review", voucher, changes=audit.diff(before, audit.snapshot(voucher)))
         if decision == "question":
-            days = setting_for(voucher.village).inquiry_days
-            inquiry = Inquiry.objects.create(
-                village_id=voucher.village_id,
+            _inquiry_create(
+                actor,
+                voucher.village,
                 kind=Inquiry.Kind.INQUIRY,
                 subject=f"凭证{voucher.number}存疑",
                 question=reason,
                 voucher=voucher,
-                asked_by=actor,
-                asked_on=today,
-                due_on=add_working_days_for(voucher.village_id)(today, days),
+                today=today,
             )
-            audit.record(actor, "create", inquiry, changes=audit.diff({}, audit.snapshot(inquiry)))
     return voucher
 
 
@@ -583,21 +646,137 @@ def voucher_import(*, actor, village, uploaded_file) -> ImportReport:
 # ---- inquiries and openness --------------------------------------------------------------------
 
 
+def _inquiry_create(actor, village, *, kind, subject, question, voucher=None, today) -> Inquiry:
+    """The inquiry row, its audit entry and the officials' notice (inside the caller's transaction).
+    The written answer is due in the township's working days (VillageSetting.inquiry_days)."""
+    inquiry = Inquiry.objects.create(
+        village=village,
+        kind=kind,
+        subject=subject[:200],
+        question=question,
+        voucher=voucher,
+        asked_by=actor,
+        asked_on=today,
+        due_on=add_working_days_for(village.pk)(today, setting_for(village).inquiry_days),
+    )
+    audit.record(actor, "create", inquiry, changes=audit.diff({}, audit.snapshot(inquiry)))
+    officials = [
+        u for u in User.objects.filter(region_id=village.code, is_active=True) if u.can(Cap.SUBMIT_VOUCHERS)
+    ]
+    notify_many(
+        [
+            Note(
+                u,
+                "village_inquiry",
+                f"village-inquiry:{inquiry.pk}",
+                f"村务监督委员会提出{inquiry.get_kind_display()}：{inquiry.subject}，请于{inquiry.due_on:%Y-%m-%d}前书面答复。",
+                reverse("village_inquiry", args=[inquiry.pk]),
+                village,
+            )
+            for u in officials
+        ]
+    )
+    return inquiry
+
+
+def inquiry_ask(
+    *, actor, village, kind: str, subject: str, question: str, voucher=None, today: dt.date | None = None
+) -> Inquiry:
+    """A member's 质询 (seed 四 (二) 2, 要求村干部作出解释), 复核 request (四 (二) 3) or 建议
+    (四 (二) 4). Each is answered in writing by the village officials within the township's working
+    days; an answer overdue opens a rectification task (inquiries_overdue)."""
+    _require(actor, Cap.REVIEW_VOUCHERS)
+    _village(actor, village)
+    if kind not in Inquiry.Kind.values:
+        raise ValidationError("请选择质询、复核或建议。")
+    subject, question = (subject or "").strip(), (question or "").strip()
+    if not subject:
+        raise ValidationError("请填写事项。")
+    if not question:
+        raise ValidationError("请写明质询、复核或建议的具体内容。")
+    if voucher is not None and voucher.village_id != village.code:
+        raise ValidationError("只能针对本村的凭证。")
+    with transaction.atomic():
+        return _inquiry_create(
+            actor,
+            village,
+            kind=kind,
+            subject=subject,
+            question=question,
+            voucher=voucher,
+            today=today or timezone.localdate(),
+        )
+
+
 def inquiry_answer(*, actor, inquiry, answer: str) -> Inquiry:
+    """The officials' written answer (a voucher questioned is then reviewed again by a member)."""
     _require(actor, Cap.SUBMIT_VOUCHERS)
     _require_area(actor, inquiry.village_id)
-    if inquiry.answered_on:
-        raise ValidationError("该质询已经答复。")
     if not (answer or "").strip():
         raise ValidationError("请填写书面答复。")
-    before = audit.snapshot(inquiry)
-    inquiry.answer, inquiry.answered_by, inquiry.answered_on = answer.strip(), actor, timezone.localdate()
     with transaction.atomic():
-        inquiry.save()
-        if inquiry.voucher_id and inquiry.voucher.status == Voucher.Status.QUESTIONED:
-            pass  # the member reviews the voucher again after reading the answer
-        audit.record(actor, "answer", inquiry, changes=audit.diff(before, audit.snapshot(inquiry)))
-    return inquiry
+        locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        if locked.answered_on:
+            raise ValidationError("该事项已经答复。")
+        before = audit.snapshot(locked)
+        locked.answer, locked.answered_by, locked.answered_on = answer.strip(), actor, timezone.localdate()
+        locked.save()
+        audit.record(actor, "answer", locked, changes=audit.diff(before, audit.snapshot(locked)))
+    return locked
+
+
+def _rectification_owner(township: str):
+    """Who follows up an overdue answer: the township's civil-affairs office (民政办), which guides
+    village self-government — its first active account that handles rectification tasks."""
+    for user in User.objects.filter(region_id=township, is_active=True).order_by("username"):
+        if user.can(Cap.HANDLE_RECTIFICATION) and user.can(Cap.VIEW_PERSONS):
+            return user
+    return None
+
+
+def inquiries_overdue(*, actor, region_prefix: str, today: dt.date | None = None) -> dict:
+    """The daily check (job `village_daily` of `doudi daily`): every inquiry, review request
+    or suggestion unanswered past its due day opens one rectification task through oversight
+    (source kind `village_inquiry`), owned by the township's civil-affairs office, due in
+    rules.RECTIFY_DAYS working days. Idempotent: an inquiry that has its task is skipped, and the
+    row is locked while its task is opened, so two runs never open two tasks."""
+    today = today or timezone.localdate()
+    overdue = within(
+        Inquiry.objects.filter(answered_on__isnull=True, due_on__lt=today, task_id__isnull=True),
+        region_prefix,
+    ).select_related("village")
+    owners: dict[str, object] = {}
+    opened, without_owner = 0, 0
+    for inquiry in overdue:
+        town = township_code(inquiry.village_id)
+        if town not in owners:
+            owners[town] = _rectification_owner(town)
+        owner = owners[town]
+        if owner is None:
+            without_owner += 1
+            continue
+        with transaction.atomic():
+            locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+            if locked.task_id or locked.answered_on:
+                continue
+            task = rectification_open(
+                actor=actor,
+                source=Source(INQUIRY, locked.pk),
+                region=inquiry.village,
+                title=f"{inquiry.village.name}逾期未书面答复{locked.get_kind_display()}：{locked.subject}",
+                owner=owner,
+                deadline=add_working_days_for(inquiry.village_id)(today, rules.RECTIFY_DAYS),
+                aspect="村务监督",
+                description=(
+                    f"村务监督委员会于{locked.asked_on:%Y-%m-%d}提出，应于{locked.due_on:%Y-%m-%d}前书面答复，"
+                    f"至今未答复。内容：{locked.question}"
+                ),
+            )
+            locked.task_id = task.pk
+            locked.save(update_fields=["task_id"])
+            audit.record(actor, "update", locked, changes={"task_id": [None, task.pk]})
+            opened += 1
+    return {"checked_on": today.isoformat(), "tasks_opened": opened, "without_owner": without_owner}
 
 
 def openness_submit(
@@ -642,3 +821,338 @@ def openness_review(*, actor, item, publish: bool, reason: str = "") -> Openness
             actor, "publish" if publish else "return", item, changes=audit.diff(before, audit.snapshot(item))
         )
     return item
+
+
+# ---- meetings (工作例会, seed 五 (二) 2) --------------------------------------------------------------
+
+
+def _past_date(day, label: str) -> dt.date:
+    if day is None:
+        raise ValidationError(f"请填写{label}。")
+    if day > timezone.localdate():
+        raise ValidationError(f"{label}不能晚于今天。")
+    return day
+
+
+def meeting_record(
+    *, actor, village, held_on, kind: str, attendees, guests: str = "", minutes: str = ""
+) -> Meeting:
+    """A member records a meeting of the village's current committee: its date, kind and the members
+    who attended (only members of that committee: a forged or another committee's id is refused)."""
+    _require(actor, Cap.REVIEW_VOUCHERS)
+    _village(actor, village)
+    committee = current_committee(village)
+    if committee is None:
+        raise ValidationError("本村还没有选举产生的村务监督委员会，不能记录会议。")
+    _past_date(held_on, "会议日期")
+    if kind not in Meeting.Kind.values:
+        raise ValidationError("请选择会议类型（例会或临时会议）。")
+    raw = [str(a).strip() for a in attendees or ()]
+    if not raw:
+        raise ValidationError("请勾选出席会议的成员。")
+    members = {str(c.pk): c for c in committee.candidates.filter(elected=True)}
+    if not set(raw) <= set(members):
+        raise ValidationError("出席人员只能是本届村务监督委员会的成员。")
+    present = sorted({members[a] for a in raw}, key=lambda c: c.pk)
+    meeting = Meeting(
+        village=village,
+        committee=committee,
+        held_on=held_on,
+        kind=kind,
+        guests=(guests or "").strip()[:200],
+        minutes=(minutes or "").strip(),
+        recorded_by=actor,
+    )
+    with transaction.atomic():
+        meeting.save()
+        meeting.attendees.set(present)
+        audit.record(
+            actor,
+            "create",
+            meeting,
+            changes=audit.diff({}, audit.snapshot(meeting)),
+            extra={"attendees": [c.name for c in present]},
+        )
+    return meeting
+
+
+def motion_record(*, actor, meeting, title: str, yes, no, abstain) -> Motion:
+    """A motion put to the vote: passed with more than half of the members present
+    (rules.count_motion); votes beyond those present are refused, nothing saved."""
+    _require(actor, Cap.REVIEW_VOUCHERS)
+    _require_area(actor, meeting.village_id)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError("请填写表决事项。")
+    counts = {}
+    for key, label, raw in (
+        ("yes", "同意票数", yes),
+        ("no", "反对票数", no),
+        ("abstain", "弃权票数", abstain),
+    ):
+        counts[key] = _whole(raw if raw not in (None, "") else 0, label, 0, 99)
+    present = meeting.attendees.count()
+    result = rules.count_motion(present, counts["yes"], counts["no"], counts["abstain"])
+    if result.findings:
+        raise ValidationError([f.reason for f in result.findings])
+    motion = Motion(
+        meeting=meeting,
+        title=title[:200],
+        present=present,
+        passed=result.passes,
+        explanation=result.explanation,
+        **counts,
+    )
+    with transaction.atomic():
+        motion.save()
+        audit.record(actor, "create", motion, changes=audit.diff({}, audit.snapshot(motion)))
+    return motion
+
+
+# ---- democratic evaluation (民主评议, seed 五 (二) 4) --------------------------------------------------
+
+
+def _counts(raw, label: str) -> int:
+    if raw in (None, ""):
+        return 0
+    return _whole(raw, label, 0, 100000)
+
+
+def evaluation_start(
+    *, actor, village, year: int, held_on, representatives_total, participants
+) -> Evaluation:
+    """The branch opens the year's evaluation: the subjects are the committee, each of its members
+    and each village official of the register's latest term — read from the records, not typed."""
+    _require(actor, Cap.MANAGE_VILLAGE_REGISTER)
+    _village(actor, village)
+    committee = current_committee(village)
+    if committee is None:
+        raise ValidationError("本村还没有选举产生的村务监督委员会，不能开展民主评议。")
+    today = timezone.localdate()
+    year = _whole(year, "评议年度", 2000, today.year)
+    _past_date(held_on, "评议日期")
+    total = _whole(representatives_total, "村民代表总数", 1, 100000)
+    present = _whole(participants, "参加评议的代表人数", 1, 100000)
+    found = rules.evaluation_findings(total, present, {})
+    if found:
+        raise ValidationError([f.reason for f in found])
+    if Evaluation.objects.filter(village=village, year=year).exists():
+        raise ValidationError(f"{village.name}{year}年度的民主评议已经建立。")
+    evaluation = Evaluation(
+        village=village,
+        committee=committee,
+        year=year,
+        held_on=held_on,
+        representatives_total=total,
+        participants=present,
+        recorded_by=actor,
+    )
+    subjects = [EvaluationSubject(kind=EvaluationSubject.Kind.COMMITTEE, name=str(committee), role="")]
+    for m in committee.candidates.filter(elected=True).order_by("-chair", "pk"):
+        subjects.append(
+            EvaluationSubject(
+                kind=EvaluationSubject.Kind.MEMBER, name=m.name, role="主任" if m.chair else "委员", member=m
+            )
+        )
+    term = (
+        Official.objects.filter(village=village, term__lte=year)
+        .order_by("-term")
+        .values_list("term", flat=True)
+        .first()
+    )
+    for o in Official.objects.filter(village=village, term=term).order_by("office", "name") if term else ():
+        subjects.append(
+            EvaluationSubject(
+                kind=EvaluationSubject.Kind.OFFICIAL, name=o.name, role=rules.OFFICES[o.office], official=o
+            )
+        )
+    with transaction.atomic():
+        evaluation.save()
+        for s in subjects:
+            s.evaluation = evaluation
+        EvaluationSubject.objects.bulk_create(subjects)
+        audit.record(
+            actor,
+            "create",
+            evaluation,
+            changes=audit.diff({}, audit.snapshot(evaluation)),
+            extra={"subjects": [f"{s.name}{s.role}" for s in subjects]},
+        )
+    return evaluation
+
+
+def subject_label(subject: EvaluationSubject) -> str:
+    return f"{subject.name}（{subject.role}）" if subject.role else subject.name
+
+
+def evaluation_record(*, actor, evaluation, tallies: dict) -> Evaluation:
+    """The tally of each subject (满意 / 基本满意 / 不满意), counted by rules.evaluate: a subject's
+    ratings cannot exceed the representatives who took part. A subject with more than half 不满意 is
+    flagged, and the township party committee is told. Refused once published."""
+    _require(actor, Cap.MANAGE_VILLAGE_REGISTER)
+    _require_area(actor, evaluation.village_id)
+    if evaluation.published_at:
+        raise ValidationError("民主评议结果已经公布，不能再修改。")
+    subjects = {s.pk: s for s in evaluation.subjects.all()}
+    if set(tallies) != set(subjects):
+        raise ValidationError("请为每一个评议对象填写满意、基本满意和不满意的票数。")
+    keyed = {}
+    for pk, counts in tallies.items():
+        label = subject_label(subjects[pk])
+        keyed[f"{label}#{pk}"] = {
+            r: _counts((counts or {}).get(r), f"{label}的{rules.RATING_LABELS[r]}票数") for r in rules.RATINGS
+        }
+    results, findings = rules.evaluate(evaluation.representatives_total, evaluation.participants, keyed)
+    if findings:
+        raise ValidationError([display_text(f.reason) for f in findings])
+    before = {pk: audit.snapshot(s) for pk, s in subjects.items()}
+    flagged = []
+    with transaction.atomic():
+        for r in results:
+            s = subjects[int(r.subject.rsplit("#", 1)[1])]
+            s.satisfied, s.fairly, s.dissatisfied = (r.counts[k] for k in rules.RATINGS)
+            s.flagged, s.explanation = r.flagged, r.explanation
+            s.save()
+            if s.flagged:
+                flagged.append(s)
+        evaluation.recorded_at = timezone.now()
+        evaluation.save(update_fields=["recorded_at"])
+        audit.record_many(
+            [
+                audit.Pending(
+                    actor=actor, action="update", obj=s, changes=audit.diff(before[s.pk], audit.snapshot(s))
+                )
+                for s in subjects.values()
+            ]
+        )
+        town = township_code(evaluation.village_id)
+        party = [
+            u
+            for u in User.objects.filter(region_id=town, is_active=True)
+            if u.can(Cap.APPROVE_CANDIDATES) or u.can(Cap.HANDLE_APPEALS)
+        ]
+        notify_many(
+            [
+                Note(
+                    u,
+                    "village_evaluation_flagged",
+                    f"village-evaluation-flagged:{s.pk}",
+                    f"{evaluation.village.name}{evaluation.year}年民主评议：{subject_label(s)}不满意票超过半数。",
+                    reverse("village_evaluation", args=[evaluation.pk]),
+                    evaluation.village,
+                )
+                for s in flagged
+                for u in party
+            ]
+        )
+    return evaluation
+
+
+def evaluation_publish(*, actor, evaluation) -> Evaluation:
+    """结果应当向全体村民公布: the results appear on the village's public page."""
+    _require(actor, Cap.MANAGE_VILLAGE_REGISTER)
+    _require_area(actor, evaluation.village_id)
+    if evaluation.recorded_at is None:
+        raise ValidationError("请先录入评议票数，再公布结果。")
+    if evaluation.published_at:
+        raise ValidationError("民主评议结果已经公布。")
+    before = audit.snapshot(evaluation)
+    evaluation.published_at = timezone.now()
+    with transaction.atomic():
+        evaluation.save(update_fields=["published_at"])
+        audit.record(actor, "publish", evaluation, changes=audit.diff(before, audit.snapshot(evaluation)))
+    return evaluation
+
+
+# ---- appeals (申诉救助, seed 五 (二) 6) ----------------------------------------------------------------
+
+
+def _appeal_snapshot(appeal: Appeal) -> dict:
+    # The audit trail is read more widely than the appeal: it never holds what was reported.
+    snap = audit.snapshot(appeal)
+    snap.pop("description", None)
+    snap.pop("response", None)
+    return snap
+
+
+def appeal_handlers(village_code: str) -> list:
+    """The accounts an appeal goes to: the township party committee (and township 纪委) of the
+    village's township, and the county 纪委 — every active account there that handles appeals."""
+    county = village_code[:6] + "000000"
+    return [
+        u
+        for u in User.objects.filter(region_id__in=[township_code(village_code), county], is_active=True)
+        if u.can(Cap.HANDLE_APPEALS)
+    ]
+
+
+def appeal_file(
+    *, actor, village, kind: str, occurred_on, description: str, today: dt.date | None = None
+) -> Appeal:
+    """A member reports obstruction, threats or retaliation (seed 五 (二) 6: 受到无理阻挠……或其成员
+    受到恐吓、打击报复，可以向……乡（镇）党委和县纪委反映情况). It is due to be handled in the
+    township's working days (VillageSetting.appeal_days); the handlers are told, without its content."""
+    _require(actor, Cap.REVIEW_VOUCHERS)
+    _village(actor, village)
+    if kind not in Appeal.Kind.values:
+        raise ValidationError("请选择反映的情况（无理阻挠、恐吓或打击报复）。")
+    _past_date(occurred_on, "发生日期")
+    if not (description or "").strip():
+        raise ValidationError("请写明发生的情况。")
+    today = today or timezone.localdate()
+    appeal = Appeal(
+        village=village,
+        member=actor,
+        kind=kind,
+        occurred_on=occurred_on,
+        description=description.strip(),
+        filed_on=today,
+        due_on=add_working_days_for(village.pk)(today, setting_for(village).appeal_days),
+    )
+    with transaction.atomic():
+        appeal.save()
+        audit.record(actor, "create", appeal, changes=audit.diff({}, _appeal_snapshot(appeal)))
+        notify_many(
+            [
+                Note(
+                    u,
+                    "village_appeal",
+                    f"village-appeal:{appeal.pk}",
+                    f"{village.name}村务监督委员会成员提出申诉，请于{appeal.due_on:%Y-%m-%d}前协调处理。",
+                    reverse("village_appeal", args=[appeal.pk]),
+                    village,
+                )
+                for u in appeal_handlers(village.code)
+            ]
+        )
+    return appeal
+
+
+def appeal_handle(*, actor, appeal, response: str) -> Appeal:
+    """The township party committee or 纪委 records how the appeal was coordinated and handled."""
+    _require(actor, Cap.HANDLE_APPEALS)
+    _require_area(actor, appeal.village_id)
+    if not (response or "").strip():
+        raise ValidationError("请写明协调处理情况。")
+    with transaction.atomic():
+        locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        if locked.status != Appeal.Status.OPEN:
+            raise ValidationError("该申诉已经处理。")
+        before = _appeal_snapshot(locked)
+        locked.status, locked.response = Appeal.Status.HANDLED, response.strip()
+        locked.handled_by, locked.handled_at = actor, timezone.now()
+        locked.save()
+        audit.record(actor, "handle", locked, changes=audit.diff(before, _appeal_snapshot(locked)))
+        notify_many(
+            [
+                Note(
+                    locked.member,
+                    "village_appeal_handled",
+                    f"village-appeal-handled:{locked.pk}",
+                    "您提出的申诉已有处理结果。",
+                    reverse("village_appeal", args=[locked.pk]),
+                    locked.village,
+                )
+            ]
+        )
+    return locked

@@ -21,15 +21,23 @@ from doudi.core.views import paginate
 
 from . import documents, rules, selectors, services
 from .forms import (
+    AnswerForm,
+    AppealForm,
+    AppealHandleForm,
     CandidateForm,
     CommitteeForm,
+    EvaluationForm,
     ImportForm,
+    InquiryForm,
+    MeetingForm,
+    MotionForm,
     OfficialForm,
     OpennessForm,
     RelativeForm,
+    SettingForm,
     VoucherForm,
 )
-from .models import Candidate, Committee, Voucher
+from .models import Candidate, Committee, Inquiry, Voucher
 
 
 def _need(user, cap):
@@ -45,6 +53,8 @@ def _render(request, template, ctx, status=200):
         "submit": user.can(Cap.SUBMIT_VOUCHERS),
         "review": user.can(Cap.REVIEW_VOUCHERS),
         "book": user.can(Cap.BOOK_VOUCHERS),
+        "appeals": user.can(Cap.HANDLE_APPEALS),
+        "settings": user.can(Cap.EDIT_VILLAGE_SETTINGS),
     }
     return render(request, template, ctx, status=status)
 
@@ -111,7 +121,11 @@ def overview_list(request, what: str):
     elif what == "unreviewed_booked":
         qs = selectors.vouchers(request.user, status="booked").exclude(status=Voucher.Status.STAMPED)
     elif what == "inquiries_overdue":
-        qs = selectors.inquiries(request.user).filter(answered_on__isnull=True, due_on__lt=today)
+        qs = selectors.inquiries_overdue(selectors.inquiries(request.user), today)
+    elif what == "meetings":
+        qs = selectors.meetings(request.user).filter(held_on__year=today.year)
+    elif what == "evaluation_flagged":
+        qs = selectors.flagged_subjects(request.user, today)
     elif what == "committees":
         qs = selectors.committees(request.user)
     elif what == "vouchers":
@@ -142,7 +156,10 @@ def village_detail(request, code):
             "officials": selectors.officials(request.user, village),
             "committees": selectors.committees(request.user, village),
             "counts": selectors.voucher_counts(request.user, village),
-            "inquiries": selectors.inquiries(request.user, village)[:20],
+            "inquiries": selectors.inquiries(request.user, village)[:10],
+            "meetings": selectors.meetings(request.user, village)[:5],
+            "evaluations": selectors.evaluations(request.user, village)[:3],
+            "current": selectors.current_committee(village),
             "items": selectors.openness(request.user, village)[:20],
             "official_form": OfficialForm(initial={"term": timezone.localdate().year}),
             "relative_form": RelativeForm(),
@@ -475,7 +492,7 @@ def inquiry_answer(request, pk):
         messages.success(request, _("The answer was recorded."))
     except ValidationError as exc:
         _error(request, exc)
-    return redirect("village_detail", code=inquiry.village_id)
+    return redirect("village_inquiry", pk=inquiry.pk)
 
 
 @require_POST
@@ -514,9 +531,14 @@ def public_page(request, code):
     """The village's openness page for villagers: no login, published items only, masked."""
     village = selectors.public_region(code)
     items = selectors.public_items(village)
+    evaluation = selectors.public_evaluation(village)
     if request.GET.get("format") == "json":
-        return JsonResponse({"village": village.name, "code": village.code, "items": items})
-    return render(request, "village/public.html", {"village": village, "items": items})
+        return JsonResponse(
+            {"village": village.name, "code": village.code, "items": items, "evaluation": evaluation}
+        )
+    return render(
+        request, "village/public.html", {"village": village, "items": items, "evaluation": evaluation}
+    )
 
 
 @require_GET
@@ -531,4 +553,377 @@ def poster(request, code):
     segno.make(url, error="m").save(buf, kind="svg", scale=8, border=2, xmldecl=False, svgns=True)
     return render(
         request, "village/poster.html", {"village": village, "url": url, "qr_svg": buf.getvalue().decode()}
+    )
+
+
+def _post_form(request, form, call):
+    """A posted form through its service: (what the service returned, 200), or (None, 400) with
+    the form's own errors shown beside its fields and the service's refusals as messages (they
+    show even where the form is no longer on the page, e.g. an appeal already handled)."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        return call(**form.cleaned_data), 200
+    except ValidationError as exc:
+        _error(request, exc)
+        return None, 400
+
+
+# ---- the township's settings ----------------------------------------------------------------------
+
+
+def settings_home(request):
+    """A township account goes to its own setting; a county account picks a township."""
+    _need(request.user, Cap.EDIT_VILLAGE_SETTINGS)
+    region = request.user.region
+    if region.level == rcodes.TOWNSHIP:
+        return redirect("village_setting_edit", code=region.code)
+    return _render(request, "village/settings_list.html", {"townships": selectors.townships(request.user)})
+
+
+def setting_edit(request, code):
+    """The township's review cycle and time limits; each refused value is named beside its field."""
+    _need(request.user, Cap.EDIT_VILLAGE_SETTINGS)
+    township = selectors.township(request.user, code)
+    setting = services.setting_for(township)
+    form = SettingForm(
+        initial={
+            "cycle": setting.cycle,
+            "inquiry_days": setting.inquiry_days,
+            "appeal_days": setting.appeal_days,
+        }
+    )
+    if request.method == "POST":
+        form = SettingForm(request.POST)
+        if form.is_valid():
+            try:
+                services.village_setting_set(actor=request.user, township=township, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for e in errors:
+                        form.add_error(field if field in form.fields else None, e)
+            else:
+                messages.success(request, _("The township's settings were saved."))
+                return redirect("village_setting_edit", code=code)
+    return _render(
+        request,
+        "village/setting_edit.html",
+        {"township": township, "form": form, "setting": setting},
+        status=400 if form.errors else 200,
+    )
+
+
+# ---- meetings --------------------------------------------------------------------------------------
+
+
+def meeting_list(request, code):
+    """The village's meetings; a member records a new one (its attendees ticked from the members)."""
+    _need(request.user, Cap.VIEW_VILLAGE_AFFAIRS)
+    village = selectors.village(request.user, code)
+    committee = selectors.current_committee(village)
+    form = MeetingForm(initial={"held_on": timezone.localdate(), "kind": "regular"})
+    checked, status = [], 200
+    if request.method == "POST":
+        _need(request.user, Cap.REVIEW_VOUCHERS)
+        form = MeetingForm(request.POST)
+        checked = request.POST.getlist("attendees")
+        meeting, status = _post_form(
+            request,
+            form,
+            lambda **d: services.meeting_record(actor=request.user, village=village, attendees=checked, **d),
+        )
+        if meeting:
+            messages.success(request, _("The meeting was recorded. Now enter its motions and votes."))
+            return redirect("village_meeting", pk=meeting.pk)
+    return _render(
+        request,
+        "village/meeting_list.html",
+        {
+            "village": village,
+            "committee": committee,
+            "members": selectors.members(committee),
+            "checked": checked,
+            "page": paginate(request, selectors.meetings(request.user, village)),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def meeting_detail(request, pk):
+    _need(request.user, Cap.VIEW_VILLAGE_AFFAIRS)
+    meeting = selectors.meeting(request.user, pk)
+    form, status = MotionForm(), 200
+    if request.method == "POST":
+        _need(request.user, Cap.REVIEW_VOUCHERS)
+        form = MotionForm(request.POST)
+        motion, status = _post_form(
+            request, form, lambda **d: services.motion_record(actor=request.user, meeting=meeting, **d)
+        )
+        if motion:
+            messages.success(request, motion.explanation)
+            return redirect("village_meeting", pk=pk)
+    return _render(
+        request,
+        "village/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "attendees": list(meeting.attendees.all()),
+            "motions": list(meeting.motions.all()),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+# ---- inquiries, review requests, suggestions ------------------------------------------------------------
+
+
+def inquiry_list(request, code):
+    _need(request.user, Cap.VIEW_VILLAGE_AFFAIRS)
+    village = selectors.village(request.user, code)
+    form, status = InquiryForm(), 200
+    if request.method == "POST":
+        _need(request.user, Cap.REVIEW_VOUCHERS)
+        form = InquiryForm(request.POST)
+        inquiry, status = _post_form(
+            request, form, lambda **d: services.inquiry_ask(actor=request.user, village=village, **d)
+        )
+        if inquiry:
+            messages.success(
+                request,
+                _("Sent to the village officials; the written answer is due by %(day)s.")
+                % {"day": f"{inquiry.due_on:%Y-%m-%d}"},
+            )
+            return redirect("village_inquiry", pk=inquiry.pk)
+    kind, state = request.GET.get("kind", ""), request.GET.get("state", "")
+    qs = selectors.inquiries_filtered(request.user, village, kind=kind, state=state)
+    return _render(
+        request,
+        "village/inquiry_list.html",
+        {
+            "village": village,
+            "page": paginate(request, qs),
+            "kind": kind,
+            "state": state,
+            "kinds": Inquiry.Kind.choices,
+            "form": form,
+            "days": services.setting_for(village).inquiry_days,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+def inquiry_detail(request, pk):
+    _need(request.user, Cap.VIEW_VILLAGE_AFFAIRS)
+    inquiry = selectors.inquiry(request.user, pk)
+    form, status = AnswerForm(), 200
+    if request.method == "POST":
+        _need(request.user, Cap.SUBMIT_VOUCHERS)
+        form = AnswerForm(request.POST)
+        answered, status = _post_form(
+            request, form, lambda **d: services.inquiry_answer(actor=request.user, inquiry=inquiry, **d)
+        )
+        if answered:
+            messages.success(request, _("The answer was recorded."))
+            return redirect("village_inquiry", pk=pk)
+    return _render(
+        request,
+        "village/inquiry_detail.html",
+        {
+            "inquiry": inquiry,
+            "form": form,
+            "today": timezone.localdate(),
+            "task_url": (
+                reverse("oversight_task", args=[inquiry.task_id])
+                if inquiry.task_id and request.user.can(Cap.VIEW_PERSONS)
+                else ""
+            ),
+        },
+        status=status,
+    )
+
+
+# ---- the yearly work report and the work ledger ------------------------------------------------------
+
+
+def _year(request) -> int:
+    year = _int(request.GET.get("year"), timezone.localdate().year)
+    if not 2000 <= year <= timezone.localdate().year:
+        from django.http import Http404
+
+        raise Http404(_("No such year."))
+    return year
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
+
+
+@require_GET
+def work_report(request, pk):
+    """年度工作报告 (.docx) from the year's records (?year=, default this year)."""
+    _need(request.user, Cap.VIEW_VILLAGE_AFFAIRS)
+    committee = selectors.committee(request.user, pk)
+    year = _year(request)
+    records = selectors.year_records(request.user, committee, year)
+    return _download(
+        documents.work_report_docx(records),
+        f"work-report-{committee.village_id}-{year}.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@require_GET
+def work_ledger(request, pk):
+    """工作台账 (.xlsx): the year's meetings, motions, voucher reviews, inquiries, openness, evaluation."""
+    _need(request.user, Cap.VIEW_VILLAGE_AFFAIRS)
+    committee = selectors.committee(request.user, pk)
+    year = _year(request)
+    records = selectors.year_records(request.user, committee, year)
+    return _download(
+        documents.work_ledger_xlsx(records),
+        f"work-ledger-{committee.village_id}-{year}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# ---- democratic evaluation --------------------------------------------------------------------------------
+
+
+def evaluation_list(request, code):
+    _need(request.user, Cap.VIEW_VILLAGE_AFFAIRS)
+    village = selectors.village(request.user, code)
+    form = EvaluationForm(initial={"year": timezone.localdate().year, "held_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        _need(request.user, Cap.MANAGE_VILLAGE_REGISTER)
+        form = EvaluationForm(request.POST)
+        ev, status = _post_form(
+            request, form, lambda **d: services.evaluation_start(actor=request.user, village=village, **d)
+        )
+        if ev:
+            messages.success(request, _("Now enter the ratings of each subject."))
+            return redirect("village_evaluation", pk=ev.pk)
+    return _render(
+        request,
+        "village/evaluation_list.html",
+        {"village": village, "evaluations": selectors.evaluations(request.user, village), "form": form},
+        status=status,
+    )
+
+
+RATING_FIELDS = ("satisfied", "fairly", "dissatisfied")
+
+
+def evaluation_detail(request, pk):
+    """The tally form: per subject, how many rated 满意 / 基本满意 / 不满意 (phone-usable number
+    inputs); the rule counts it and flags a subject with more than half 不满意."""
+    _need(request.user, Cap.VIEW_VILLAGE_AFFAIRS)
+    ev = selectors.evaluation(request.user, pk)
+    subjects = selectors.evaluation_subjects(ev)
+    status = 200
+    if request.method == "POST":
+        _need(request.user, Cap.MANAGE_VILLAGE_REGISTER)
+        tallies = {}
+        for key in request.POST:
+            parts = key.split("_")
+            if len(parts) == 3 and parts[0] == "s" and parts[2] in RATING_FIELDS:
+                sid = _int(parts[1], -1)
+                tallies.setdefault(sid, {})[parts[2]] = request.POST[key]
+        try:
+            services.evaluation_record(actor=request.user, evaluation=ev, tallies=tallies)
+        except ValidationError as exc:
+            _error(request, exc)
+            status = 400
+            for s in subjects:  # show what was typed
+                for r in RATING_FIELDS:
+                    setattr(s, f"typed_{r}", request.POST.get(f"s_{s.pk}_{r}", ""))
+        else:
+            messages.success(request, _("The ratings were counted."))
+            return redirect("village_evaluation", pk=pk)
+    for s in subjects:
+        for r in RATING_FIELDS:
+            if not hasattr(s, f"typed_{r}"):
+                value = getattr(s, r)
+                setattr(s, f"typed_{r}", "" if value is None else value)
+    return _render(
+        request,
+        "village/evaluation_detail.html",
+        {"evaluation": ev, "subjects": subjects, "ratings": RATING_FIELDS},
+        status=status,
+    )
+
+
+@require_POST
+def evaluation_publish(request, pk):
+    _need(request.user, Cap.MANAGE_VILLAGE_REGISTER)
+    ev = selectors.evaluation(request.user, pk)
+    try:
+        services.evaluation_publish(actor=request.user, evaluation=ev)
+        messages.success(request, _("The results are published on the village's public page."))
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("village_evaluation", pk=pk)
+
+
+# ---- appeals: only the handlers and the member who filed see them ---------------------------------------
+
+
+def appeal_list(request):
+    if not (request.user.can(Cap.HANDLE_APPEALS) or request.user.can(Cap.REVIEW_VOUCHERS)):
+        raise PermissionDenied(_("Your role does not allow this."))
+    return _render(
+        request,
+        "village/appeal_list.html",
+        {"page": paginate(request, selectors.appeals(request.user)), "today": timezone.localdate()},
+    )
+
+
+def appeal_new(request, code):
+    _need(request.user, Cap.REVIEW_VOUCHERS)
+    village = selectors.village(request.user, code)
+    form, status = AppealForm(), 200
+    if request.method == "POST":
+        form = AppealForm(request.POST)
+        appeal, status = _post_form(
+            request, form, lambda **d: services.appeal_file(actor=request.user, village=village, **d)
+        )
+        if appeal:
+            messages.success(
+                request,
+                _(
+                    "Sent to the township party committee and the county discipline commission; to be handled by %(day)s."
+                )
+                % {"day": f"{appeal.due_on:%Y-%m-%d}"},
+            )
+            return redirect("village_appeal", pk=appeal.pk)
+    return _render(
+        request,
+        "village/appeal_new.html",
+        {"village": village, "form": form},
+        status=status,
+    )
+
+
+def appeal_detail(request, pk):
+    appeal = selectors.appeal(request.user, pk)
+    form, status = AppealHandleForm(), 200
+    if request.method == "POST":
+        _need(request.user, Cap.HANDLE_APPEALS)
+        form = AppealHandleForm(request.POST)
+        handled, status = _post_form(
+            request, form, lambda **d: services.appeal_handle(actor=request.user, appeal=appeal, **d)
+        )
+        if handled:
+            messages.success(request, _("Saved."))
+            return redirect("village_appeal", pk=pk)
+    return _render(
+        request,
+        "village/appeal_detail.html",
+        {"appeal": appeal, "form": form, "today": timezone.localdate()},
+        status=status,
     )

@@ -1,0 +1,27 @@
+"""The rectification source village supervision registers with oversight (apps.py): an inquiry,
+review request or suggestion whose written answer is overdue (services.inquiries_overdue). It is
+found through this app's selectors, so a task's link is a 404 outside the user's area."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.urls import reverse
+
+from doudi.oversight.sources import Source, SourceRecord
+
+from . import selectors
+
+INQUIRY = "village_inquiry"
+
+
+def find_inquiry(user, pk: str) -> SourceRecord:
+    if not str(pk).isdigit():
+        raise Http404
+    inquiry = selectors.inquiry(user, int(pk))
+    return SourceRecord(
+        Source(INQUIRY, inquiry.pk),
+        None,
+        inquiry.asked_on,
+        reverse("village_inquiry", args=[inquiry.pk]),
+        f"{inquiry.get_kind_display()}：{inquiry.subject}",
+    )
