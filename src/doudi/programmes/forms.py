@@ -146,3 +146,40 @@ class ShippedLedgerForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shipped"].choices = shipped_ledgers()
+
+
+PLAN_XLSX_MAX_BYTES = 5 * 1024 * 1024
+
+
+class PlanXlsxForm(forms.Form):
+    """The plan workbook's upload (planxlsx.py); the confirmation names the kept upload instead."""
+
+    file = forms.FileField(label=_("Plan workbook (.xlsx)"), required=False)
+    region = forms.ChoiceField(label=_("Runs in"))
+    year = forms.IntegerField(label=_("Year (the document's “20xx”)"), min_value=2000, max_value=2100)
+    create_missing_units = forms.BooleanField(
+        label=_("Create the units the plan names that do not exist yet (as departments of the county)"),
+        required=False,
+    )
+    upload = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, r.name) for r in regions]
+        self.fields["year"].initial = timezone.localdate().year
+
+    def clean_file(self):
+        f = self.cleaned_data.get("file")
+        if f is None:
+            return f
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload the plan as an Excel workbook (.xlsx)."))
+        if f.size > PLAN_XLSX_MAX_BYTES:
+            raise forms.ValidationError(_("The workbook is larger than 5 MB."))
+        return f
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("upload") and not self.errors:
+            raise forms.ValidationError(_("Choose the plan workbook (.xlsx) to upload."))
+        return data

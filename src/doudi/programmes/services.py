@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -72,23 +73,60 @@ def _townships(region: Region) -> list[Region]:
     return list(Region.objects.filter(parent=region, level=regions.TOWNSHIP, is_active=True).order_by("code"))
 
 
-def plan_import(*, actor, region: Region, text: str, year: int, create_missing_units: bool = False) -> Plan:
-    """Import a plan file (planfile.py) into `region` (the county or township it runs in).
+def plan_import(
+    *,
+    actor,
+    region: Region,
+    text: str | None = None,
+    spec: planfile.PlanSpec | None = None,
+    year: int,
+    create_missing_units: bool = False,
+) -> Plan:
+    """Import a plan file (planfile.py: `text`, TOML) or a plan read from a workbook
+    (planxlsx.py: `spec`) into `region` (the county or township it runs in).
 
     Every problem — the file's, an unknown or ambiguous unit, a township not in the region — is
     collected and raised together (PlanFileError); nothing is written unless all is well.
     """
+    checked = plan_check(
+        actor=actor, region=region, text=text, spec=spec, year=year, create_missing_units=create_missing_units
+    )
+    return _plan_write(actor, region, checked, year)
+
+
+@dataclass
+class CheckedPlan:
+    """A plan that passed every check of plan_check: what plan_import writes, and the preview."""
+
+    spec: planfile.PlanSpec
+    units: dict[str, Unit | None]
+    missing: list[str]  # unit names to create (create_missing_units)
+    townships: dict[str, Region]
+    resolver: UnitResolver
+
+
+def plan_check(
+    *,
+    actor,
+    region: Region,
+    text: str | None = None,
+    spec: planfile.PlanSpec | None = None,
+    year: int,
+    create_missing_units: bool = False,
+) -> CheckedPlan:
+    """Every check of plan_import, writing nothing (the upload page's preview)."""
     _require(actor, Cap.MANAGE_PLANS)
     if not scoped(Region, actor).filter(pk=region.pk).exists():
         raise PermissionDenied
     if region.level not in (regions.COUNTY, regions.TOWNSHIP):
         raise planfile.PlanFileError([(_("region"), _("A plan runs in a county or a township."))])
-    spec = planfile.load(text, year=year)
+    if spec is None:
+        spec = planfile.load(text or "", year=year)
     errors: list[tuple[str, str]] = []
     if Plan.objects.filter(region=region, key=spec.key, year=year).exists():
         errors.append(
             (
-                "[plan]",
+                spec.where("key"),
                 _("The plan “%(key)s” of %(year)s is already imported here.")
                 % {"key": spec.key, "year": year},
             )
@@ -97,16 +135,24 @@ def plan_import(*, actor, region: Region, text: str, year: int, create_missing_u
     units: dict[str, Unit | None] = {}
     missing: list[str] = []
     for task in spec.tasks:
-        for label in (*task.lead, *task.responsible, *task.cooperating):
-            if label in units:
-                continue
-            unit, problem, unknown = resolver.find(label)
-            units[label] = unit
-            if unit is None:
-                if create_missing_units and unknown:
-                    missing.append(label)
-                else:
-                    errors.append((_("task %(number)s") % {"number": task.number}, problem))
+        for role, labels in (
+            ("lead", task.lead),
+            ("responsible", task.responsible),
+            ("cooperating", task.cooperating),
+        ):
+            for label in labels:
+                if label in units:
+                    if units[label] is None and label not in missing:
+                        _unit, problem, _unknown = resolver.find(label)
+                        errors.append((task.where(role), problem))
+                    continue
+                unit, problem, unknown = resolver.find(label)
+                units[label] = unit
+                if unit is None:
+                    if create_missing_units and unknown:
+                        missing.append(label)
+                    else:
+                        errors.append((task.where(role), problem))
     townships = {r.name: r for r in _townships(region)}
     for task in spec.tasks:
         if task.regions != planfile.ALL_TOWNSHIPS:
@@ -114,14 +160,24 @@ def plan_import(*, actor, region: Region, text: str, year: int, create_missing_u
                 if name not in townships:
                     errors.append(
                         (
-                            _("task %(number)s") % {"number": task.number},
+                            task.where("regions"),
                             _("No township of %(region)s is called “%(name)s”.")
                             % {"region": region.name, "name": name},
                         )
                     )
     if errors:
         raise planfile.PlanFileError(errors)
+    return CheckedPlan(spec, units, missing, townships, resolver)
 
+
+def _plan_write(actor, region: Region, checked: CheckedPlan, year: int) -> Plan:
+    spec, units, missing, townships, resolver = (
+        checked.spec,
+        dict(checked.units),
+        checked.missing,
+        checked.townships,
+        checked.resolver,
+    )
     with transaction.atomic():
         created: dict[str, Unit] = {}
         for label in missing:

@@ -6,6 +6,8 @@ from . import views
 urlpatterns = [
     path("", views.plan_list, name="programmes_plans"),
     path("import/", views.plan_import, name="programmes_import"),
+    path("import/xlsx/", views.plan_import_xlsx, name="programmes_import_xlsx"),
+    path("import/template.xlsx", views.plan_template_xlsx, name="programmes_import_template"),
     path("worklist/", views.worklist, name="programmes_worklist"),
     path("tasks/", views.task_list, name="programmes_tasks"),
     path("tasks/<int:pk>/", views.task_detail, name="programmes_task"),
@@ -14,6 +16,7 @@ urlpatterns = [
     path("tasks/<int:pk>/evaluate/", views.task_evaluate, name="programmes_task_evaluate"),
     path("<int:pk>/", views.plan_detail, name="programmes_plan"),
     path("<int:pk>/plan.toml", views.plan_toml, name="programmes_plan_toml"),
+    path("<int:pk>/plan.xlsx", views.plan_workbook, name="programmes_plan_workbook"),
     path("<int:pk>/progress.xlsx", views.plan_xlsx, name="programmes_plan_xlsx"),
     path("<int:pk>/summary.docx", views.plan_docx, name="programmes_plan_docx"),
     path("<int:pk>/accept/", views.plan_accept, name="programmes_plan_accept"),

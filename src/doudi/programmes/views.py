@@ -12,12 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doudi.core import regions as region_levels
-from doudi.core.models import Region
+from doudi.core.models import Region, Upload
 from doudi.core.roles import Cap
-from doudi.core.scope import scoped
+from doudi.core.scope import get_scoped_or_404, scoped
+from doudi.core.services import upload_store
 
-from . import exports, planfile, rules, selectors, services
-from .forms import DateForm, EvaluationForm, ImportForm, ReportForm, ShippedLedgerForm
+from . import exports, planfile, planxlsx, rules, selectors, services
+from .forms import DateForm, EvaluationForm, ImportForm, PlanXlsxForm, ReportForm, ShippedLedgerForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PLAN_UPLOAD = "programme_plan"
 
 STATUS_COLOURS = {
     rules.NOT_STARTED: "#9aa5b1",
@@ -65,9 +69,7 @@ def plan_list(request):
 
 def plan_import(request):
     _need(request.user, Cap.MANAGE_PLANS)
-    areas = scoped(Region, request.user).filter(
-        level__in=[region_levels.COUNTY, region_levels.TOWNSHIP], is_active=True
-    )
+    areas = _plan_areas(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, regions=areas.order_by("code"))
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -88,6 +90,78 @@ def plan_import(request):
             messages.success(request, _("The plan is imported."))
             return redirect("programmes_plan", plan.pk)
     return render(request, "programmes/plan_import.html", {"form": form, "errors": errors})
+
+
+def _plan_areas(user):
+    return scoped(Region, user).filter(
+        level__in=[region_levels.COUNTY, region_levels.TOWNSHIP], is_active=True
+    )
+
+
+def plan_import_xlsx(request):
+    """Upload a plan workbook (planxlsx.py) → every check, the errors by sheet, row and column, or
+    a preview of the plan → the confirmation imports the kept upload (checked again)."""
+    _need(request.user, Cap.MANAGE_PLANS)
+    areas = _plan_areas(request.user)
+    form = PlanXlsxForm(request.POST or None, request.FILES or None, regions=areas.order_by("code"))
+    errors, checked, upload = [], None, None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        region = areas.filter(code=d["region"]).first()
+        if d["upload"]:
+            upload = get_scoped_or_404(
+                Upload.objects.filter(kind=PLAN_UPLOAD, uploaded_by=request.user),
+                request.user,
+                pk=d["upload"],
+            )
+        else:
+            upload = upload_store(
+                actor=request.user, region=request.user.region, uploaded_file=d["file"], kind=PLAN_UPLOAD
+            )
+        args = {
+            "actor": request.user,
+            "region": region,
+            "year": d["year"],
+            "create_missing_units": d["create_missing_units"],
+        }
+        try:
+            spec = planxlsx.read(upload.file.path, year=d["year"])
+            if d["upload"]:
+                plan = services.plan_import(spec=spec, **args)
+            else:
+                checked = services.plan_check(spec=spec, **args)
+        except planfile.PlanFileError as exc:
+            errors, upload = exc.errors, None
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            upload = None
+        else:
+            if d["upload"]:
+                messages.success(request, _("The plan is imported."))
+                return redirect("programmes_plan", plan.pk)
+    return render(
+        request,
+        "programmes/plan_import_xlsx.html",
+        {"form": form, "errors": errors, "checked": checked, "upload": upload},
+    )
+
+
+def plan_template_xlsx(request):
+    _need(request.user, Cap.MANAGE_PLANS)
+    response = HttpResponse(planxlsx.write(None), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="plan-template.xlsx"'
+    return response
+
+
+def plan_workbook(request, pk):
+    """The plan as a workbook (planxlsx.py), to edit and import again or into another county."""
+    _need(request.user, Cap.MANAGE_PLANS)
+    plan = selectors.plan_or_404(request.user, pk)
+    if not selectors.manages(request.user, plan):
+        raise Http404
+    response = HttpResponse(planxlsx.write(services.plan_spec(plan)), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{plan.key}-{plan.year}-plan.xlsx"'
+    return response
 
 
 def plan_detail(request, pk):
