@@ -33,6 +33,16 @@ ROUTES = {
         "object": True,
         "manage": True,
     },
+    "programmes_report_file": {
+        "url": lambda w: f"/programmes/files/report/{w.report_file.pk}/",
+        "methods": ["get"],
+        "object": True,
+    },
+    "programmes_ledger_file": {
+        "url": lambda w: f"/programmes/files/ledger/{w.ledger_file.pk}/",
+        "methods": ["get"],
+        "object": True,
+    },
     "programmes_plan": {"url": lambda w: f"/programmes/{w.small.pk}/", "methods": ["get"], "object": True},
     "programmes_plan_toml": {
         "url": lambda w: f"/programmes/{w.small.pk}/plan.toml",

@@ -53,11 +53,36 @@ class ImportForm(forms.Form):
         return (DATA / name).read_text(encoding="utf-8")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (a report's photos); the service checks each one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ATTACHMENT_TYPES}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+ATTACHMENT_TYPES = "image/jpeg,image/png,application/pdf,.docx,.xlsx"
+
+
 class ReportForm(forms.Form):
     who = forms.ChoiceField(label=_("Reporting for"))
     period = forms.ChoiceField(label=pgettext_lazy("programmes", "Period"))
     text = forms.CharField(
         label=pgettext_lazy("programmes", "Progress"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    files = MultipleFileField(
+        label=_("Photos and documents"),
+        required=False,
+        help_text=_("JPEG or PNG photos, PDF, Word or Excel files; at most 5, each up to 10 MB."),
     )
 
     def __init__(self, *args, who=(), periods=(), targets=(), **kwargs):

@@ -12,14 +12,26 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from doudi.core import audit, regions
+from doudi.core import attachments, audit, regions
 from doudi.core.models import Region, Unit
 from doudi.core.roles import Cap
 from doudi.core.scope import scoped
 from doudi.core.unit_services import unit_create
 
 from . import planfile, rules
-from .models import Evaluation, Funding, Phase, Plan, Report, ReportValue, Schedule, Target, Task, TaskUnit
+from .models import (
+    Evaluation,
+    Funding,
+    Phase,
+    Plan,
+    Report,
+    ReportAttachment,
+    ReportValue,
+    Schedule,
+    Target,
+    Task,
+    TaskUnit,
+)
 
 _ADMIN_PREFIX = re.compile(r"^(省|市|县|区|乡|镇)")
 
@@ -354,8 +366,11 @@ def report_file(
     due: date,
     text: str,
     values: dict[int, Decimal],
+    files: list[attachments.Clean] = (),
 ) -> Report:
-    """File (or refile) a task's progress report for one period, with the value of each target."""
+    """File (or refile) a task's progress report for one period, with the value of each target
+    and its photos and documents (`files`, checked by clean_files; a refiled report keeps the
+    files it had and gains the new ones)."""
     _require(actor, Cap.REPORT_PROGRESS)
     if not scoped(Region, actor).filter(pk=region.pk).exists():
         raise PermissionDenied
@@ -381,13 +396,46 @@ def report_file(
         )
         for pk, value in values.items():
             ReportValue.objects.update_or_create(report=report, target_id=pk, defaults={"value": value})
+        if report.attachments.count() + len(files) > MAX_REPORT_FILES:
+            raise ValidationError(_("A report holds at most %(n)s files.") % {"n": MAX_REPORT_FILES})
+        for item in files:
+            ReportAttachment.objects.create(
+                report=report,
+                name=item.name,
+                content_type=item.content_type,
+                size=len(item.data),
+                path=attachments.store(item.data, "programmes"),
+                uploaded_by=actor,
+            )
         audit.record(
             actor,
             "create" if created else "update",
             report,
-            extra={"period": period, "values": {targets[pk].metric: str(v) for pk, v in values.items()}},
+            extra={
+                "period": period,
+                "values": {targets[pk].metric: str(v) for pk, v in values.items()},
+                "files": [f.name for f in files],
+            },
         )
     return report
+
+
+MAX_REPORT_FILES = 10
+
+
+def clean_files(files) -> list[attachments.Clean]:
+    """The uploaded photos and documents of one form: at most attachments.MAX_FILES, each checked
+    (type, size) and images re-encoded without their metadata (core/attachments.py)."""
+    files = [f for f in files or [] if f]
+    if len(files) > attachments.MAX_FILES:
+        raise ValidationError(_("At most %(n)s files at a time.") % {"n": attachments.MAX_FILES})
+    return [attachments.clean(f, documents=True) for f in files]
+
+
+def attachment_download(*, actor, item):
+    """Record that the user opened an attached file (the view has found it through the scope)."""
+    audit.record(actor, "view", item, extra={"file": item.name})
+    return attachments.open_path(item.path)
 
 
 def task_complete(*, actor, task: Task, on: date) -> Task:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from doudi.core.services import upload_store
 
 from . import exports, planfile, planxlsx, rules, selectors, services
 from .forms import DateForm, EvaluationForm, ImportForm, PlanXlsxForm, ReportForm, ShippedLedgerForm
+from .models import LedgerAttachment, ReportAttachment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLAN_UPLOAD = "programme_plan"
@@ -317,7 +318,7 @@ def task_detail(request, pk):
             "reports": selectors.reports(request.user)
             .filter(task=task)
             .select_related("region", "unit", "filed_by")
-            .prefetch_related("values__target"),
+            .prefetch_related("values__target", "attachments"),
             "evaluations": task.evaluations.all(),
             "funding": task.funding.all(),
             "manages": manages,
@@ -351,7 +352,14 @@ def task_report(request, pk):
         periods = [rules.Due((task.deadline or task.plan.end).isoformat(), task.deadline or task.plan.end)]
     targets = list(task.targets.all())
     initial = {"period": request.GET.get("period", ""), "who": request.GET.get("who", "")}
-    form = ReportForm(request.POST or None, who=who, periods=periods, targets=targets, initial=initial)
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        who=who,
+        periods=periods,
+        targets=targets,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         kind, _sep, key = form.cleaned_data["who"].partition(":")
         region, unit = None, None
@@ -371,6 +379,7 @@ def task_report(request, pk):
                 due=due,
                 text=form.cleaned_data["text"],
                 values=form.values(),
+                files=services.clean_files(form.cleaned_data["files"]),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -414,6 +423,31 @@ def task_evaluate(request, pk):
     else:
         messages.error(request, _("The evaluation is incomplete."))
     return redirect("programmes_task", task.pk)
+
+
+def report_attachment(request, pk):
+    """A progress report's photo or document: found through the scope (the report's township and
+    unit), the download audited."""
+    _need(request.user, Cap.VIEW_PLANS)
+    item = get_scoped_or_404(ReportAttachment.objects.select_related("report"), request.user, pk=pk)
+    selectors.task_or_404(request.user, item.report.task_id)  # and the report's task is the user's
+    return _file(request, item)
+
+
+def ledger_attachment(request, pk):
+    _need(request.user, Cap.VIEW_PLANS)
+    item = get_scoped_or_404(LedgerAttachment.objects.select_related("row"), request.user, pk=pk)
+    selectors.ledger_or_404(request.user, item.row.template_id)
+    return _file(request, item)
+
+
+def _file(request, item):
+    path = services.attachment_download(actor=request.user, item=item)
+    if not path.is_file():
+        raise Http404(_("The file is missing."))
+    return FileResponse(
+        open(path, "rb"), as_attachment=True, filename=item.name, content_type=item.content_type
+    )
 
 
 def worklist(request):
