@@ -21,6 +21,12 @@ ROUTES = {
         "methods": ["get", "post"],
         "object": True,
     },
+    "programmes_task_edit": {
+        "url": lambda w: f"/programmes/tasks/{w.task_t2.pk}/edit/",
+        "methods": ["get", "post"],
+        "object": True,
+        "manage": True,
+    },
     "programmes_task_complete": {
         "url": lambda w: f"/programmes/tasks/{w.task_t2.pk}/complete/",
         "methods": ["post"],
@@ -64,6 +70,11 @@ ROUTES = {
     "programmes_plan_docx": {
         "url": lambda w: f"/programmes/{w.small.pk}/summary.docx",
         "methods": ["get"],
+        "object": True,
+    },
+    "programmes_plan_funding": {
+        "url": lambda w: f"/programmes/{w.small.pk}/funding/",
+        "methods": ["get", "post"],
         "object": True,
     },
     "programmes_plan_accept": {

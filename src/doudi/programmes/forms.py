@@ -208,3 +208,46 @@ class PlanXlsxForm(forms.Form):
         if not data.get("file") and not data.get("upload") and not self.errors:
             raise forms.ValidationError(_("Choose the plan workbook (.xlsx) to upload."))
         return data
+
+
+class TaskEditForm(forms.Form):
+    """A task after import: its deadline, units and townships (the targets are TargetFormSet)."""
+
+    deadline = forms.DateField(
+        label=pgettext_lazy("programmes", "Deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    lead = forms.ModelMultipleChoiceField(label=_("Lead unit"), queryset=None, required=False)
+    responsible = forms.ModelMultipleChoiceField(label=_("Responsible unit"), queryset=None, required=False)
+    cooperating = forms.ModelMultipleChoiceField(label=_("Cooperating unit"), queryset=None, required=False)
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Responsible townships"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, units=None, townships=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("lead", "responsible", "cooperating"):
+            self.fields[name].queryset = units
+            self.fields[name].widget.attrs["size"] = 6
+        self.fields["regions"].queryset = townships
+
+
+class TargetForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    metric = forms.CharField(label=_("Metric"), max_length=100, required=False)
+    measure = forms.CharField(label=_("Unit of measure"), max_length=20, required=False)
+    baseline = forms.DecimalField(label=_("Baseline"), required=False, max_digits=16, decimal_places=4)
+    value = forms.DecimalField(label=_("Target value"), required=False, max_digits=16, decimal_places=4)
+    by = forms.DateField(
+        label=pgettext_lazy("programmes", "By"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    per_region = forms.BooleanField(label=_("Reported per township"), required=False)
+
+
+TargetFormSet = forms.formset_factory(TargetForm, extra=1, can_delete=True, max_num=30)

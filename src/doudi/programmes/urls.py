@@ -12,6 +12,7 @@ urlpatterns = [
     path("tasks/", views.task_list, name="programmes_tasks"),
     path("tasks/<int:pk>/", views.task_detail, name="programmes_task"),
     path("tasks/<int:pk>/report/", views.task_report, name="programmes_task_report"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="programmes_task_edit"),
     path("tasks/<int:pk>/complete/", views.task_complete, name="programmes_task_complete"),
     path("tasks/<int:pk>/evaluate/", views.task_evaluate, name="programmes_task_evaluate"),
     path("files/report/<int:pk>/", views.report_attachment, name="programmes_report_file"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/plan.xlsx", views.plan_workbook, name="programmes_plan_workbook"),
     path("<int:pk>/progress.xlsx", views.plan_xlsx, name="programmes_plan_xlsx"),
     path("<int:pk>/summary.docx", views.plan_docx, name="programmes_plan_docx"),
+    path("<int:pk>/funding/", views.plan_funding, name="programmes_plan_funding"),
     path("<int:pk>/accept/", views.plan_accept, name="programmes_plan_accept"),
     path("<int:pk>/ledgers/shipped/", lv.ledger_shipped, name="programmes_ledger_shipped"),
     # 台账

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -12,13 +14,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doudi.core import regions as region_levels
-from doudi.core.models import Region, Upload
+from doudi.core.models import Region, Unit, Upload
 from doudi.core.roles import Cap
 from doudi.core.scope import get_scoped_or_404, scoped
 from doudi.core.services import upload_store
 
 from . import exports, planfile, planxlsx, rules, selectors, services
-from .forms import DateForm, EvaluationForm, ImportForm, PlanXlsxForm, ReportForm, ShippedLedgerForm
+from .forms import (
+    DateForm,
+    EvaluationForm,
+    ImportForm,
+    PlanXlsxForm,
+    ReportForm,
+    ShippedLedgerForm,
+    TargetFormSet,
+    TaskEditForm,
+)
 from .models import LedgerAttachment, ReportAttachment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -205,6 +216,7 @@ def plan_detail(request, pk):
             "timeline": timeline,
             "timeline_height": 26 * (len(progress) + len(phases)) + 50,
             "phases": phases,
+            "funding_totals": selectors.funding_totals(selectors.plan_funding(plan)),
             "lead_units": selectors.lead_units(plan),
             "townships": selectors.plan_townships(plan),
             "unit": unit,
@@ -423,6 +435,123 @@ def task_evaluate(request, pk):
     else:
         messages.error(request, _("The evaluation is incomplete."))
     return redirect("programmes_task", task.pk)
+
+
+def task_edit(request, pk):
+    """The county changes a task after import: deadline, units, townships, targets (a phone form)."""
+    _need(request.user, Cap.MANAGE_PLANS)
+    task = selectors.task_or_404(request.user, pk)
+    if not selectors.manages(request.user, task.plan):
+        raise Http404
+    units = scoped(Unit.objects.filter(is_active=True), request.user).order_by("name")
+    townships = selectors.area_townships(task.plan)
+    by_role = {"lead": [], "responsible": [], "cooperating": []}
+    for tu in task.task_units.all():
+        by_role[tu.role].append(tu.unit_id)
+    initial = {
+        "deadline": task.deadline,
+        **by_role,
+        "regions": list(task.regions.values_list("pk", flat=True)),
+    }
+    targets = [
+        {
+            "id": t.pk,
+            "metric": t.metric,
+            "measure": t.measure,
+            "baseline": t.baseline.normalize(),
+            "value": t.value.normalize(),
+            "by": t.by,
+            "per_region": t.per_region,
+        }
+        for t in task.targets.all()
+    ]
+    data = request.POST if request.method == "POST" else None
+    form = TaskEditForm(data, initial=initial, units=units, townships=townships)
+    formset = TargetFormSet(data, initial=targets, prefix="t")
+    if data is not None and form.is_valid() and formset.is_valid():
+        d = form.cleaned_data
+        edits = [
+            services.TargetEdit(
+                pk=g.get("id"),
+                metric=g.get("metric") or "",
+                measure=g.get("measure") or "",
+                value=g.get("value"),
+                baseline=g.get("baseline") or Decimal(0),
+                by=g.get("by"),
+                per_region=bool(g.get("per_region")),
+                delete=bool(g.get("DELETE")),
+            )
+            for g in formset.cleaned_data
+            if g and (g.get("id") or g.get("metric") or g.get("value") is not None)
+        ]
+        try:
+            services.task_update(
+                actor=request.user,
+                task=task,
+                deadline=d["deadline"],
+                lead=list(d["lead"]),
+                responsible=list(d["responsible"]),
+                cooperating=list(d["cooperating"]),
+                regions=list(d["regions"]),
+                targets=edits,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The task is changed."))
+            return redirect("programmes_task", task.pk)
+    return render(request, "programmes/task_edit.html", {"task": task, "form": form, "formset": formset})
+
+
+def plan_funding(request, pk):
+    """The money of a plan: each task's split between the levels, what each owes and has paid
+    (recorded here by the county), and the totals per level."""
+    _need(request.user, Cap.VIEW_PLANS)
+    plan = selectors.plan_or_404(request.user, pk)
+    manages = selectors.manages(request.user, plan)
+    rows = selectors.plan_funding(plan)
+    errors = []
+    if request.method == "POST":
+        if not manages:
+            raise Http404
+        paid = {}
+        for f in rows:
+            text = request.POST.get(f"paid-{f.pk}", "").strip().replace(",", "")
+            if text == "":
+                continue
+            try:
+                paid[f.pk] = Decimal(text)
+                if not paid[f.pk].is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                errors.append(
+                    _("%(number)s %(level)s: “%(value)s” is not an amount.")
+                    % {"number": f.task.number, "level": f.level, "value": text}
+                )
+        if not errors:
+            try:
+                n = services.funding_pay_many(actor=request.user, plan=plan, paid=paid)
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, _("%(n)s amounts paid recorded.") % {"n": n})
+                return redirect("programmes_plan_funding", plan.pk)
+        posted = request.POST
+    else:
+        posted = {}
+    for f in rows:
+        f.posted = posted.get(f"paid-{f.pk}", f.paid)
+    return render(
+        request,
+        "programmes/plan_funding.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "totals": selectors.funding_totals(rows),
+            "manages": manages,
+            "errors": errors,
+        },
+    )
 
 
 def report_attachment(request, pk):
