@@ -65,6 +65,8 @@ def test_a_report_keeps_its_photos_without_exif_and_its_documents(login, pw):
     # town1 and another county do not reach town2's file
     assert login(pw.world.users.town1).get(f"/programmes/files/report/{photo.pk}/").status_code == 404
     assert login(pw.county2).get(f"/programmes/files/report/{photo.pk}/").status_code == 404
+    # nor a unit's staff whose unit is not the task's (民政局 for 生态环境局's task)
+    assert login(pw.units.mzj_staff).get(f"/programmes/files/report/{photo.pk}/").status_code == 404
     assert login(pw.world.users.county).get("/programmes/files/report/999999/").status_code == 404
 
 

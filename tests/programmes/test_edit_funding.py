@@ -167,6 +167,9 @@ def test_funding_paid_is_recorded_per_level_with_totals(login, pw, funded):
         403,
         404,
     )
+    # a unit's staff see the plan but do not manage it
+    staff = login(pw.units.sthj_staff)
+    assert staff.post(f"/programmes/{funded.pk}/funding/", {f"paid-{rows['市'].pk}": "1"}).status_code == 404
     assert Funding.objects.get(pk=rows["市"].pk).paid == 0
 
 
