@@ -2,13 +2,16 @@
 report on a phone, an overdue task shows its warning, the plan page shows the progress."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 
 from doudi.core import unit_services as us
 from doudi.core.models import Unit
-from doudi.programmes.models import Plan, Report
+from doudi.programmes import planfile, planxlsx
+from doudi.programmes.models import Funding, Plan, Report
 
 from ..conftest import PASSWORD  # noqa: TID252
 from .conftest import log_in, menu  # noqa: TID252
@@ -16,7 +19,7 @@ from .conftest import log_in, menu  # noqa: TID252
 pytestmark = pytest.mark.browser
 
 
-def test_import_report_warning_and_progress(page, phone, live_world, screenshot):
+def test_import_report_warning_and_progress(page, phone, live_world, screenshot, tmp_path):
     w = live_world
     us.unit_create(actor=w.users.county, name="安和县生态环境局", kind=Unit.Kind.DEPARTMENT, region=w.county)
     year = timezone.localdate().year
@@ -45,11 +48,15 @@ def test_import_report_warning_and_progress(page, phone, live_world, screenshot)
     phone.select_option("#id_period", f"{year}-01")
     phone.fill("#id_text", "完成2个村的管网铺设，1个村在建。")
     phone.fill(f"#id_t{task13.targets.get().pk}", "3.5")
+    photo = tmp_path / "现场.png"
+    Image.new("RGB", (40, 30), (20, 120, 200)).save(photo)
+    phone.set_input_files("#id_files", str(photo))
     screenshot(phone, "programmes-02-phone-report")
     phone.click("main form button[type=submit]")
     phone.wait_for_selector("#reports")
     assert "完成2个村的管网铺设" in phone.inner_text("#reports")
     assert Report.objects.filter(task=task13, region=w.t1).exists()
+    assert "现场.png" in phone.inner_text("#reports")
 
     # task 6 (the survey, due 30 April) is overdue today: its warning shows
     survey = plan.tasks.get(number="6")
@@ -64,3 +71,54 @@ def test_import_report_warning_and_progress(page, phone, live_world, screenshot)
     assert "农村生活污水处理率：3.50 / 30%" in row
     shot = screenshot(page, "programmes-01-plan")
     shutil.copy(shot, "/tmp/programmes-01-plan.png")
+
+
+def test_a_plan_workbook_is_imported_and_its_funding_recorded(page, live_world, screenshot, tmp_path):
+    """The county uploads a plan as a workbook, checks the preview, imports it, then records what
+    the province has paid and sees the totals on the plan page."""
+    w = live_world
+    year = timezone.localdate().year
+    text = (Path(planfile.__file__).parent / "data" / "cadre-funds-221.toml").read_text(encoding="utf-8")
+    book = tmp_path / "方案.xlsx"
+    book.write_bytes(planxlsx.write(planfile.load(text, year=year)))
+
+    log_in(page, "county", PASSWORD)
+    page.goto("/programmes/import/")
+    page.click("#import-xlsx-link")
+    page.set_input_files("#id_file", str(book))
+    page.select_option("#id_region", w.county.code)
+    page.fill("#id_year", str(year))
+    page.check("#id_create_missing_units")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#import-preview")
+    assert "县委组织部" in page.inner_text("#preview-tasks")
+    screenshot(page, "programmes-03-xlsx-preview")
+    assert not Plan.objects.filter(title__contains="选派").exists()  # the preview writes nothing
+    page.click("#confirm-import button[type=submit]")
+    page.wait_for_selector("#task-table")
+    plan = Plan.objects.get(year=year, region=w.county, title__contains="选派")
+    assert page.locator("#funding-totals").count() == 1
+
+    page.click("#funding-link")
+    page.wait_for_selector("#funding-form")
+    province = Funding.objects.get(task__plan=plan, level="省")
+    page.fill(f"input[name='paid-{province.pk}']", "4000")
+    screenshot(page, "programmes-04-funding")
+    page.click("#funding-form button[type=submit]")
+    page.wait_for_selector("#funding-totals")
+    assert Funding.objects.get(pk=province.pk).paid == 4000
+    page.goto(f"/programmes/{plan.pk}/")
+    totals = page.inner_text("#funding-totals")
+    assert "4000.00" in totals
+    screenshot(page, "programmes-05-plan-funding")
+
+    # the county moves task 2's deadline on a phone-sized page
+    task = plan.tasks.get(number="2")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/programmes/tasks/{task.pk}/")
+    page.click("#task-edit-link")
+    page.fill("#id_deadline", f"{year}-11-30")
+    screenshot(page, "programmes-06-task-edit")
+    page.click("#task-edit button[type=submit]")
+    page.wait_for_selector("#task-status")
+    assert f"{year}-11-30" in page.inner_text("#task-status")

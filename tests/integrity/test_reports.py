@@ -11,9 +11,10 @@ from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
+from doudi.core import attachments
 from doudi.core.models import AuditEntry, Notification
 from doudi.core.workdays import add_working_days
-from doudi.integrity import attachments, crypto, services, throttle
+from doudi.integrity import crypto, services, throttle
 from doudi.integrity.models import Attachment, Report
 
 

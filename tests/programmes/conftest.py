@@ -126,6 +126,26 @@ def pw(world, units, make):
             "treated": "6",
         },
     )
+    from doudi.core import attachments
+    from doudi.programmes.models import LedgerAttachment, ReportAttachment
+
+    w.report_file = ReportAttachment.objects.create(
+        report=w.report_t2,
+        name="现场.pdf",
+        content_type="application/pdf",
+        size=9,
+        path=attachments.store(b"%PDF-1.4\n", "programmes"),
+        uploaded_by=world.users.town2,
+    )
+    w.ledger_file = LedgerAttachment.objects.create(
+        row=w.row_t2,
+        column="village",
+        name="设施.pdf",
+        content_type="application/pdf",
+        size=9,
+        path=attachments.store(b"%PDF-1.4\n", "programmes"),
+        uploaded_by=world.users.town2,
+    )
     other = make.region("990122000000", "平川县", 3, world.city)
     w.county2 = make.user("county2", other, [Role.COUNTY_OFFICER])
     return w

@@ -7,6 +7,8 @@ from doudi.programmes.models import Evaluation, LedgerRow, LedgerTemplate, Plan,
 ROUTES = {
     "programmes_plans": {"url": lambda w: "/programmes/", "methods": ["get"]},
     "programmes_import": {"url": lambda w: "/programmes/import/", "methods": ["get", "post"]},
+    "programmes_import_xlsx": {"url": lambda w: "/programmes/import/xlsx/", "methods": ["get", "post"]},
+    "programmes_import_template": {"url": lambda w: "/programmes/import/template.xlsx", "methods": ["get"]},
     "programmes_worklist": {"url": lambda w: "/programmes/worklist/", "methods": ["get"]},
     "programmes_tasks": {"url": lambda w: "/programmes/tasks/", "methods": ["get"]},
     "programmes_task": {
@@ -18,6 +20,12 @@ ROUTES = {
         "url": lambda w: f"/programmes/tasks/{w.task_t2.pk}/report/",
         "methods": ["get", "post"],
         "object": True,
+    },
+    "programmes_task_edit": {
+        "url": lambda w: f"/programmes/tasks/{w.task_t2.pk}/edit/",
+        "methods": ["get", "post"],
+        "object": True,
+        "manage": True,
     },
     "programmes_task_complete": {
         "url": lambda w: f"/programmes/tasks/{w.task_t2.pk}/complete/",
@@ -31,9 +39,25 @@ ROUTES = {
         "object": True,
         "manage": True,
     },
+    "programmes_report_file": {
+        "url": lambda w: f"/programmes/files/report/{w.report_file.pk}/",
+        "methods": ["get"],
+        "object": True,
+    },
+    "programmes_ledger_file": {
+        "url": lambda w: f"/programmes/files/ledger/{w.ledger_file.pk}/",
+        "methods": ["get"],
+        "object": True,
+    },
     "programmes_plan": {"url": lambda w: f"/programmes/{w.small.pk}/", "methods": ["get"], "object": True},
     "programmes_plan_toml": {
         "url": lambda w: f"/programmes/{w.small.pk}/plan.toml",
+        "methods": ["get"],
+        "object": True,
+        "manage": True,
+    },
+    "programmes_plan_workbook": {
+        "url": lambda w: f"/programmes/{w.small.pk}/plan.xlsx",
         "methods": ["get"],
         "object": True,
         "manage": True,
@@ -46,6 +70,11 @@ ROUTES = {
     "programmes_plan_docx": {
         "url": lambda w: f"/programmes/{w.small.pk}/summary.docx",
         "methods": ["get"],
+        "object": True,
+    },
+    "programmes_plan_funding": {
+        "url": lambda w: f"/programmes/{w.small.pk}/funding/",
+        "methods": ["get", "post"],
         "object": True,
     },
     "programmes_plan_accept": {
@@ -111,6 +140,18 @@ ROUTES = {
         "api": True,
         "object": True,
     },
+    "api:programmes_api_plan_import": {
+        "url": lambda w: "/api/v1/programmes/plan-imports",
+        "methods": ["post"],
+        "api": True,
+    },
+    "api:programmes_api_plan_workbook": {
+        "url": lambda w: f"/api/v1/programmes/plans/{w.small.pk}/plan.xlsx",
+        "methods": ["get"],
+        "api": True,
+        "object": True,
+        "manage": True,
+    },
     "api:programmes_api_ledger": {
         "url": lambda w: f"/api/v1/programmes/ledgers/{w.ledger.pk}",
         "methods": ["get"],
@@ -147,7 +188,8 @@ def _call(client, method, url):
 
 @pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.get("api")))
 def test_anonymous_api_calls_get_401(client, pw, name):
-    assert client.get(ROUTES[name]["url"](pw)).status_code == 401
+    for method in ROUTES[name]["methods"]:
+        assert _call(client, method, ROUTES[name]["url"](pw)).status_code == 401, (name, method)
 
 
 def test_the_api_is_scoped(login, pw):

@@ -69,14 +69,15 @@ def test_a_township_files_its_monthly_report_from_the_worklist(login, pw):
 
 
 def test_an_overdue_task_shows_the_warning_and_escalates(login, pw):
-    client = login(pw.world.users.county)
+    # Signed in anew on each frozen day: a session written on 28 April has expired by 4 May.
     with freeze_time("2026-04-28"):
-        page = client.get(f"/programmes/tasks/{pw.survey.pk}/").content.decode()
+        page = login(pw.world.users.county).get(f"/programmes/tasks/{pw.survey.pk}/").content.decode()
         assert 'data-warning="near"' in page
     with freeze_time("2026-05-04"):
-        page = client.get(f"/programmes/tasks/{pw.survey.pk}/").content.decode()
+        page = login(pw.world.users.county).get(f"/programmes/tasks/{pw.survey.pk}/").content.decode()
         assert "逾期" in page and 'data-warning="passed"' in page
     with freeze_time("2026-05-20"):
+        client = login(pw.world.users.county)
         page = client.get(f"/programmes/tasks/{pw.survey.pk}/").content.decode()
         assert 'data-warning="county"' in page
         overview = client.get("/programmes/").content.decode()

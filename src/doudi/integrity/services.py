@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from doudi.core import audit
+from doudi.core import attachments, audit
 from doudi.core.calendar import add_working_days_for
 from doudi.core.models import Region, Unit, UnitFigures, User
 from doudi.core.notifications import Note, notify_many
@@ -19,7 +19,7 @@ from doudi.core.scope import in_scope, unit_in_scope
 from doudi.oversight.services import rectification_open
 from doudi.oversight.sources import Source
 
-from . import attachments, crypto, rules, throttle
+from . import crypto, rules, throttle
 from .models import (
     Attachment,
     Campaign,

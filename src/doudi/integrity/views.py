@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doudi.core import attachments
 from doudi.core.models import Unit, User
 from doudi.core.roles import Cap
 from doudi.core.scope import scoped, within
 from doudi.core.views import paginate
 
-from . import attachments, documents, rules, selectors, selfcheck, services
+from . import documents, rules, selectors, selfcheck, services
 from .forms import (
     AnswerForm,
     AssignForm,

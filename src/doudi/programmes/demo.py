@@ -12,7 +12,7 @@ from django.utils import timezone
 from . import ledger_services as ls
 from . import ledgers, planfile, services
 from .forms import DATA, shipped_plans
-from .models import LedgerRow, Plan, Report
+from .models import Funding, LedgerRow, Plan, Report
 
 PROGRESS_PLANS = ("sewage", "county-governance", "digital-village-pingluo")
 TEXTS = [
@@ -71,6 +71,12 @@ def programmes_demo_step(rng: random.Random, ctx: dict) -> None:
                     )
             if task.deadline and task.deadline < today and rng.random() < 0.6:
                 services.task_complete(actor=officer, task=task, on=task.deadline)
+    # funding: the province and the city have paid their shares, the county part of its own
+    for f in Funding.objects.filter(task__plan__region=county, owed__isnull=False).select_related(
+        "task__plan"
+    ):
+        part = Decimal(1) if f.order < 3 else Decimal(str(round(rng.uniform(0.3, 0.8), 2)))
+        services.funding_pay(actor=officer, funding=f, paid=(f.owed * part).quantize(Decimal("0.01")))
     # two ledgers, about half filled
     survey = ls.ledger_import_shipped(
         actor=officer,

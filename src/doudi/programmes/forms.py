@@ -53,11 +53,36 @@ class ImportForm(forms.Form):
         return (DATA / name).read_text(encoding="utf-8")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (a report's photos); the service checks each one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ATTACHMENT_TYPES}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+ATTACHMENT_TYPES = "image/jpeg,image/png,application/pdf,.docx,.xlsx"
+
+
 class ReportForm(forms.Form):
     who = forms.ChoiceField(label=_("Reporting for"))
     period = forms.ChoiceField(label=pgettext_lazy("programmes", "Period"))
     text = forms.CharField(
         label=pgettext_lazy("programmes", "Progress"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    files = MultipleFileField(
+        label=_("Photos and documents"),
+        required=False,
+        help_text=_("JPEG or PNG photos, PDF, Word or Excel files; at most 5, each up to 10 MB."),
     )
 
     def __init__(self, *args, who=(), periods=(), targets=(), **kwargs):
@@ -146,3 +171,83 @@ class ShippedLedgerForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shipped"].choices = shipped_ledgers()
+
+
+PLAN_XLSX_MAX_BYTES = 5 * 1024 * 1024
+
+
+class PlanXlsxForm(forms.Form):
+    """The plan workbook's upload (planxlsx.py); the confirmation names the kept upload instead."""
+
+    file = forms.FileField(label=_("Plan workbook (.xlsx)"), required=False)
+    region = forms.ChoiceField(label=_("Runs in"))
+    year = forms.IntegerField(label=_("Year (the document's “20xx”)"), min_value=2000, max_value=2100)
+    create_missing_units = forms.BooleanField(
+        label=_("Create the units the plan names that do not exist yet (as departments of the county)"),
+        required=False,
+    )
+    upload = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, r.name) for r in regions]
+        self.fields["year"].initial = timezone.localdate().year
+
+    def clean_file(self):
+        f = self.cleaned_data.get("file")
+        if f is None:
+            return f
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload the plan as an Excel workbook (.xlsx)."))
+        if f.size > PLAN_XLSX_MAX_BYTES:
+            raise forms.ValidationError(_("The workbook is larger than 5 MB."))
+        return f
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("upload") and not self.errors:
+            raise forms.ValidationError(_("Choose the plan workbook (.xlsx) to upload."))
+        return data
+
+
+class TaskEditForm(forms.Form):
+    """A task after import: its deadline, units and townships (the targets are TargetFormSet)."""
+
+    deadline = forms.DateField(
+        label=pgettext_lazy("programmes", "Deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    lead = forms.ModelMultipleChoiceField(label=_("Lead unit"), queryset=None, required=False)
+    responsible = forms.ModelMultipleChoiceField(label=_("Responsible unit"), queryset=None, required=False)
+    cooperating = forms.ModelMultipleChoiceField(label=_("Cooperating unit"), queryset=None, required=False)
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Responsible townships"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, units=None, townships=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("lead", "responsible", "cooperating"):
+            self.fields[name].queryset = units
+            self.fields[name].widget.attrs["size"] = 6
+        self.fields["regions"].queryset = townships
+
+
+class TargetForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    metric = forms.CharField(label=_("Metric"), max_length=100, required=False)
+    measure = forms.CharField(label=_("Unit of measure"), max_length=20, required=False)
+    baseline = forms.DecimalField(label=_("Baseline"), required=False, max_digits=16, decimal_places=4)
+    value = forms.DecimalField(label=_("Target value"), required=False, max_digits=16, decimal_places=4)
+    by = forms.DateField(
+        label=pgettext_lazy("programmes", "By"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    per_region = forms.BooleanField(label=_("Reported per township"), required=False)
+
+
+TargetFormSet = forms.formset_factory(TargetForm, extra=1, can_delete=True, max_num=30)

@@ -12,14 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from doudi.core import audit, regions
+from doudi.core import attachments, audit, regions
 from doudi.core.models import Region, Unit
 from doudi.core.roles import Cap
 from doudi.core.scope import scoped, within
 from doudi.core.tabular import CellError, TableError, map_columns, open_table, write_xlsx
 
 from . import ledgers, planfile
-from .models import LedgerRow, LedgerTemplate, Plan, TargetSource, TaskUnit
+from .models import LedgerAttachment, LedgerRow, LedgerTemplate, Plan, TargetSource, TaskUnit
 
 
 class LedgerError(Exception):
@@ -157,11 +157,26 @@ def _check_row(actor, template, cols, raw: dict, ctx) -> tuple[dict, list[tuple[
     return data, errors
 
 
-def ledger_row_save(*, actor, template: LedgerTemplate, raw: dict, row: LedgerRow | None = None) -> LedgerRow:
-    """One row from the phone form; LedgerError with the column and reason of each problem."""
+def ledger_row_save(
+    *,
+    actor,
+    template: LedgerTemplate,
+    raw: dict,
+    row: LedgerRow | None = None,
+    files: dict[str, attachments.Clean] | None = None,
+) -> LedgerRow:
+    """One row from the phone form; LedgerError with the column and reason of each problem.
+    `files`: the checked file (core/attachments.py) of each attachment column that got one; the
+    cell then holds the file's name, and the file is kept beside the row."""
     if not actor.can(Cap.REPORT_PROGRESS):
         raise PermissionDenied
     cols = columns(template)
+    files = files or {}
+    kinds = {c.key: c.type for c in cols}
+    for key, item in files.items():
+        if kinds.get(key) != "attachment":
+            raise LedgerError([(1, key, _("This column takes no file."))])
+        raw = {**raw, key: item.name}
     ctx = _context(actor, template)
     data, errors = _check_row(actor, template, cols, raw, ctx)
     if errors:
@@ -181,6 +196,18 @@ def ledger_row_save(*, actor, template: LedgerTemplate, raw: dict, row: LedgerRo
             row.region, row.unit, row.data, row.updated_by = region, unit, data, actor
             row.save()
             audit.record(actor, "update", row, changes=audit.diff(before, data))
+        for key, item in files.items():
+            row.attachments.filter(column=key).delete()
+            kept = LedgerAttachment.objects.create(
+                row=row,
+                column=key,
+                name=item.name,
+                content_type=item.content_type,
+                size=len(item.data),
+                path=attachments.store(item.data, "programmes"),
+                uploaded_by=actor,
+            )
+            audit.record(actor, "create", kept, extra={"file": item.name, "column": key})
     return row
 
 

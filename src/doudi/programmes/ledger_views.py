@@ -8,18 +8,19 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from doudi.core import attachments
 from doudi.core.roles import Cap
 from doudi.core.scope import scoped
 
 from . import ledger_services as ls
 from . import ledgers, selectors
-from .forms import DATA, LedgerForm, ShippedLedgerForm, UploadForm
+from .forms import ATTACHMENT_TYPES, DATA, LedgerForm, ShippedLedgerForm, UploadForm
 from .models import LedgerRow, LedgerTemplate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,8 +98,12 @@ def ledger_detail(request, pk):
             "region": names.get(r.region_id, r.region_id),
             "unit": r.unit,
             "cells": [ledgers.shown(c, r.data.get(c.key), names) for c in cols],
+            "files": {a.column: a for a in r.attachments.all()},
         }
-        for r in scoped(LedgerRow, request.user).filter(template=t).select_related("unit")[:500]
+        for r in scoped(LedgerRow, request.user)
+        .filter(template=t)
+        .select_related("unit")
+        .prefetch_related("attachments")[:500]
     ]
     return render(
         request,
@@ -110,7 +115,10 @@ def ledger_detail(request, pk):
             "filled": filled,
             "expected": expected,
             "percent": round(filled * 100 / expected) if expected else 0,
-            "rows": rows,
+            "rows": [
+                {**r, "cells": list(zip(r["cells"], [r["files"].get(c.key) for c in cols], strict=True))}
+                for r in rows
+            ],
             "manages": _manages(request.user, t),
             "can_fill": request.user.can(Cap.REPORT_PROGRESS),
             "upload_form": UploadForm(),
@@ -118,7 +126,7 @@ def ledger_detail(request, pk):
     )
 
 
-def _row_form(cols, data=None):
+def _row_form(cols, data=None, files=None):
     fields = {}
     for c in cols:
         label = c.header()
@@ -137,13 +145,17 @@ def _row_form(cols, data=None):
             )
         elif c.type == "date":
             f = forms.CharField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+        elif c.type == "attachment":
+            f = forms.FileField(
+                label=label, widget=forms.ClearableFileInput(attrs={"accept": ATTACHMENT_TYPES})
+            )
         else:
             f = forms.CharField(
                 label=label, widget=forms.TextInput(attrs={"list": "regions"} if c.type == "region" else {})
             )
         f.required = False  # the ledger's own check says what is missing, in the same words as the upload
         fields[c.key] = f
-    return type("RowForm", (forms.Form,), fields)(data)
+    return type("RowForm", (forms.Form,), fields)(data, files)
 
 
 def ledger_row_new(request, pk):
@@ -151,13 +163,22 @@ def ledger_row_new(request, pk):
     _need(request.user, Cap.REPORT_PROGRESS)
     t = selectors.ledger_or_404(request.user, pk)
     cols = ls.columns(t)
-    form = _row_form(cols, request.POST or None)
+    form = _row_form(cols, request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
+        raw = dict(form.cleaned_data)
+        files = {}
         try:
-            ls.ledger_row_save(actor=request.user, template=t, raw=form.cleaned_data)
+            for c in cols:
+                if c.type == "attachment":
+                    upload = raw.pop(c.key, None)
+                    if upload:
+                        files[c.key] = attachments.clean(upload, documents=True)
+            ls.ledger_row_save(actor=request.user, template=t, raw=raw, files=files)
         except ls.LedgerError as exc:
             errors = exc.errors
+        except ValidationError as exc:
+            errors = [(1, "", m) for m in exc.messages]
         else:
             messages.success(request, _("The row is saved."))
             return redirect("programmes_ledger", t.pk)

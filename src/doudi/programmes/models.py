@@ -376,3 +376,47 @@ class TargetSource(models.Model):
 
     def __str__(self):
         return f"{self.target.metric} ← {self.ledger.name}"
+
+
+class AttachmentBase(models.Model):
+    """A file kept under MEDIA_ROOT (core/attachments.py: checked, images re-encoded without EXIF
+    and GPS), never served directly: downloads go through a scoped, audited view."""
+
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    path = models.CharField(max_length=300, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ReportAttachment(AttachmentBase):
+    """A photo or document of a progress report (现场照片, 工作总结)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+
+    scope_path = "report__region"
+    unit_scope_path = "report__unit"
+
+    class Meta(AttachmentBase.Meta):
+        verbose_name = _("report attachment")
+
+
+class LedgerAttachment(AttachmentBase):
+    """The file of a ledger row's attachment column (the cell holds its name)."""
+
+    row = models.ForeignKey(LedgerRow, on_delete=models.CASCADE, related_name="attachments")
+    column = models.CharField(_("column"), max_length=60)
+
+    scope_path = "row__region"
+    unit_scope_path = "row__unit"
+
+    class Meta(AttachmentBase.Meta):
+        verbose_name = _("ledger attachment")

@@ -27,6 +27,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -71,6 +72,11 @@ class TaskSpec:
     deadline: date | None = None
     targets: list[TargetSpec] = field(default_factory=list)
     funding: list[FundingSpec] = field(default_factory=list)
+    # where the task stands in its file (a Place), for the importer's errors; not part of the plan
+    place: Any = field(default=None, compare=False, repr=False)
+
+    def where(self, key: str | None = None) -> str:
+        return self.place(key) if self.place else _("task %(number)s") % {"number": self.number}
 
 
 @dataclass
@@ -103,6 +109,10 @@ class PlanSpec:
     phases: list[PhaseSpec] = field(default_factory=list)
     tasks: list[TaskSpec] = field(default_factory=list)
     schedules: list[ScheduleSpec] = field(default_factory=list)
+    place: Any = field(default=None, compare=False, repr=False)
+
+    def where(self, key: str | None = None) -> str:
+        return self.place(key) if self.place else "[plan]"
 
     def phase(self, name: str) -> PhaseSpec | None:
         return next((p for p in self.phases if p.name == name), None)
@@ -123,6 +133,49 @@ def fill_year(text: str, year: int) -> str:
     return _YEAR.sub(lambda m: str(year + int(m.group(1) or 0)), text)
 
 
+class Place:
+    """Where a part of a plan file stands: `place()` names it (“task 3”), `place(key)` names the
+    field in it (the same in TOML; a sheet's row and column in a workbook, planxlsx.py), and
+    `name(key)` is what a message calls the field (the TOML key, or the column's header)."""
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def __call__(self, key: str | None = None) -> str:
+        return self.label
+
+    def name(self, key: str) -> str:
+        return key
+
+
+class Places:
+    """The places of a TOML plan file: its tables."""
+
+    def plan(self) -> Place:
+        return Place("[plan]")
+
+    def phases(self) -> Place:
+        return Place("[[phases]]")
+
+    def phase(self, i: int) -> Place:
+        return Place(_("phase %(n)s") % {"n": i})
+
+    def tasks(self) -> Place:
+        return Place("[[tasks]]")
+
+    def task(self, i: int, number: str) -> Place:
+        return Place(_("task %(number)s") % {"number": number or i})
+
+    def target(self, i: int, number: str, j: int) -> Place:
+        return Place(_("task %(number)s, target %(n)s") % {"number": number, "n": j})
+
+    def funding(self, i: int, number: str, j: int) -> Place:
+        return Place(_("task %(number)s, funding %(n)s") % {"number": number, "n": j})
+
+    def schedule(self, i: int) -> Place:
+        return Place(_("schedule %(n)s") % {"n": i})
+
+
 class _Reader:
     def __init__(self, year: int):
         self.year = year
@@ -131,29 +184,29 @@ class _Reader:
     def err(self, place: str, message: str) -> None:
         self.errors.append((place, message))
 
-    def text(self, d: dict, key: str, place: str, required: bool = False) -> str:
+    def text(self, d: dict, key: str, place: Place, required: bool = False) -> str:
         value = d.get(key, "")
         if not isinstance(value, str):
-            self.err(place, _("“%(key)s” must be text.") % {"key": key})
+            self.err(place(key), _("“%(key)s” must be text.") % {"key": place.name(key)})
             return ""
         if required and not value.strip():
-            self.err(place, _("“%(key)s” is missing.") % {"key": key})
+            self.err(place(key), _("“%(key)s” is missing.") % {"key": place.name(key)})
         return value.strip()
 
-    def names(self, d: dict, key: str, place: str) -> list[str]:
+    def names(self, d: dict, key: str, place: Place) -> list[str]:
         value = d.get(key, [])
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.err(place, _("“%(key)s” must be a list of names.") % {"key": key})
+            self.err(place(key), _("“%(key)s” must be a list of names.") % {"key": place.name(key)})
             return []
         return [v.strip() for v in value if v.strip()]
 
-    def date(self, d: dict, key: str, place: str, required: bool = False) -> date | None:
+    def date(self, d: dict, key: str, place: Place, required: bool = False) -> date | None:
         value = d.get(key)
         if value is None or value == "":
             if required:
-                self.err(place, _("“%(key)s” is missing.") % {"key": key})
+                self.err(place(key), _("“%(key)s” is missing.") % {"key": place.name(key)})
             return None
         if isinstance(value, date):
             return value
@@ -162,22 +215,40 @@ class _Reader:
                 return date.fromisoformat(fill_year(value.strip(), self.year))
             except ValueError:
                 pass
-        self.err(place, _("“%(key)s” is not a date (YYYY-MM-DD): %(value)s") % {"key": key, "value": value})
+        self.err(
+            place(key),
+            _("“%(key)s” is not a date (YYYY-MM-DD): %(value)s") % {"key": place.name(key), "value": value},
+        )
         return None
 
-    def number(self, d: dict, key: str, place: str, required: bool = False) -> Decimal | None:
+    def number(self, d: dict, key: str, place: Place, required: bool = False) -> Decimal | None:
         value = d.get(key)
         if value is None or value == "":
             if required:
-                self.err(place, _("“%(key)s” is missing.") % {"key": key})
+                self.err(place(key), _("“%(key)s” is missing.") % {"key": place.name(key)})
             return None
         if isinstance(value, bool):
             value = "x"
         try:
-            return Decimal(str(value).strip())
+            number = Decimal(str(value).strip())
         except InvalidOperation:
-            self.err(place, _("“%(key)s” is not a number: %(value)s") % {"key": key, "value": value})
+            number = None
+        if number is None or not number.is_finite():
+            self.err(
+                place(key),
+                _("“%(key)s” is not a number: %(value)s") % {"key": place.name(key), "value": value},
+            )
             return None
+        return number
+
+    def whole(self, d: dict, key: str, place: Place, message: str) -> int | None:
+        value = d.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            self.err(place(key), message % {"key": place.name(key)})
+            return None
+        return value
 
 
 def load(text: str, *, year: int) -> PlanSpec:
@@ -188,21 +259,28 @@ def load(text: str, *, year: int) -> PlanSpec:
         raise PlanFileError(
             [(_("file"), _("Not a readable TOML file: %(reason)s") % {"reason": exc})]
         ) from exc
-    r = _Reader(year)
-    head = data.get("plan")
-    if not isinstance(head, dict):
+    if not isinstance(data.get("plan"), dict):
         raise PlanFileError([("[plan]", _("The file has no [plan] table."))])
-    place = "[plan]"
+    return check(data, year=year, places=Places())
+
+
+def check(data: dict, *, year: int, places: Places) -> PlanSpec:
+    """Check a plan read from a file (TOML here, a workbook in planxlsx.py) as plain data — the
+    same tables, keys and values — and build its PlanSpec; raise PlanFileError listing every
+    problem at its place (`places`)."""
+    r = _Reader(year)
+    head = data.get("plan") or {}
+    place = places.plan()
     level = r.text(head, "level", place, required=True)
     if level and level not in LEVELS:
         r.err(
-            place,
+            place("level"),
             _("Unknown level “%(level)s” (county, township, village, city or province).") % {"level": level},
         )
     start = r.date(head, "start", place, required=True)
     end = r.date(head, "end", place, required=True)
     if start and end and end < start:
-        r.err(place, _("The plan ends before it starts."))
+        r.err(place("end"), _("The plan ends before it starts."))
     spec = PlanSpec(
         key=r.text(head, "key", place, required=True),
         title=r.text(head, "title", place, required=True),
@@ -212,36 +290,34 @@ def load(text: str, *, year: int) -> PlanSpec:
         end=end or date(year, 12, 31),
         doc_number=r.text(head, "doc_number", place),
         source=r.text(head, "source", place),
+        place=place,
     )
     for key in ("near_days", "escalate_days"):
-        value = head.get(key)
+        value = r.whole(head, key, place, _("“%(key)s” must be a whole number of working days."))
         if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                r.err(place, _("“%(key)s” must be a whole number of working days.") % {"key": key})
-            else:
-                setattr(spec, key, value)
+            setattr(spec, key, value)
 
     for i, p in enumerate(data.get("phases", []), start=1):
-        place = _("phase %(n)s") % {"n": i}
+        place = places.phase(i)
         name = r.text(p, "name", place, required=True)
         ps, pe = r.date(p, "start", place, required=True), r.date(p, "end", place, required=True)
         if ps and pe:
             if pe < ps:
-                r.err(place, _("The phase “%(name)s” ends before it starts.") % {"name": name})
+                r.err(place("end"), _("The phase “%(name)s” ends before it starts.") % {"name": name})
             elif start and end and (ps < start or pe > end):
-                r.err(place, _("The phase “%(name)s” lies outside the plan's period.") % {"name": name})
+                r.err(place(), _("The phase “%(name)s” lies outside the plan's period.") % {"name": name})
             spec.phases.append(PhaseSpec(name, ps, pe))
     if len({p.name for p in spec.phases}) != len(spec.phases):
-        r.err("[[phases]]", _("Two phases have the same name."))
+        r.err(places.phases()(), _("Two phases have the same name."))
 
     numbers: set[str] = set()
     for i, t in enumerate(data.get("tasks", []), start=1):
         number = str(t.get("number", "")).strip()
-        place = _("task %(number)s") % {"number": number or i}
+        place = places.task(i, number)
         if not number:
-            r.err(place, _("“%(key)s” is missing.") % {"key": "number"})
+            r.err(place("number"), _("“%(key)s” is missing.") % {"key": place.name("number")})
         elif number in numbers:
-            r.err(place, _("Two tasks have the number %(number)s.") % {"number": number})
+            r.err(place("number"), _("Two tasks have the number %(number)s.") % {"number": number})
         numbers.add(number)
         regions = t.get("regions", [])
         if regions != ALL_TOWNSHIPS:
@@ -258,35 +334,42 @@ def load(text: str, *, year: int) -> PlanSpec:
             regions=regions,
             start=r.date(t, "start", place),
             deadline=r.date(t, "deadline", place),
+            place=place,
         )
         if not task.lead and not task.responsible and not task.regions:
-            r.err(place, _("The task names no lead unit, responsible unit or township."))
+            r.err(place("lead"), _("The task names no lead unit, responsible unit or township."))
         phase = spec.phase(task.phase) if task.phase else None
         if task.phase and phase is None:
-            r.err(place, _("Unknown phase “%(name)s”.") % {"name": task.phase})
+            r.err(place("phase"), _("Unknown phase “%(name)s”.") % {"name": task.phase})
         if task.deadline:
             if phase and not (phase.start <= task.deadline <= phase.end):
                 r.err(
-                    place,
+                    place("deadline"),
                     _("The deadline %(date)s lies outside its phase “%(name)s” (%(start)s to %(end)s).")
                     % {"date": task.deadline, "name": phase.name, "start": phase.start, "end": phase.end},
                 )
             elif start and end and not (start <= task.deadline <= end):
                 r.err(
-                    place,
+                    place("deadline"),
                     _("The deadline %(date)s lies outside the plan's period.") % {"date": task.deadline},
                 )
         for j, g in enumerate(t.get("targets", []), start=1):
-            gplace = _("task %(number)s, target %(n)s") % {"number": number, "n": j}
+            gplace = places.target(i, number, j)
             metric = r.text(g, "metric", gplace, required=True)
             unit = r.text(g, "unit", gplace)
             if not unit:
-                r.err(gplace, _("The target “%(metric)s” has no unit (%%, 个, 人 …).") % {"metric": metric})
+                r.err(
+                    gplace("unit"),
+                    _("The target “%(metric)s” has no unit (%%, 个, 人 …).") % {"metric": metric},
+                )
             value = r.number(g, "value", gplace, required=True)
             by = r.date(g, "by", gplace) or task.deadline
             per_region = g.get("per_region", False)
             if not isinstance(per_region, bool):
-                r.err(gplace, _("“per_region” must be true or false."))
+                r.err(
+                    gplace("per_region"),
+                    _("“%(key)s” must be true or false.") % {"key": gplace.name("per_region")},
+                )
                 per_region = False
             if value is not None:
                 task.targets.append(
@@ -295,16 +378,16 @@ def load(text: str, *, year: int) -> PlanSpec:
                     )
                 )
         for j, f in enumerate(t.get("funding", []), start=1):
-            fplace = _("task %(number)s, funding %(n)s") % {"number": number, "n": j}
+            fplace = places.funding(i, number, j)
             try:
                 ratio = rules.parse_ratio(str(f.get("ratio", "")))
             except ValueError:
-                r.err(fplace, _("The ratio must read like 4:4:2."))
+                r.err(fplace("ratio"), _("The ratio must read like 4:4:2."))
                 continue
             levels = r.names(f, "levels", fplace)
             if len(levels) != len(ratio):
                 r.err(
-                    fplace,
+                    fplace("levels"),
                     _("The ratio has %(n)s parts but %(m)s levels are named.")
                     % {"n": len(ratio), "m": len(levels)},
                 )
@@ -314,20 +397,22 @@ def load(text: str, *, year: int) -> PlanSpec:
             )
         spec.tasks.append(task)
     if not spec.tasks:
-        r.err("[[tasks]]", _("The plan has no tasks."))
+        r.err(places.tasks()(), _("The plan has no tasks."))
 
     for i, s in enumerate(data.get("schedules", []), start=1):
-        place = _("schedule %(n)s") % {"n": i}
+        place = places.schedule(i)
         frequency = r.text(s, "frequency", place, required=True)
         if frequency and frequency not in rules.FREQUENCIES:
-            r.err(place, _("Unknown frequency “%(value)s”.") % {"value": frequency})
+            r.err(place("frequency"), _("Unknown frequency “%(value)s”.") % {"value": frequency})
         day = s.get("day", 5)
-        if not isinstance(day, int) or not 1 <= day <= 31:
-            r.err(place, _("“day” must be a day of the month (1–31)."))
+        if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
+            r.err(
+                place("day"), _("“%(key)s” must be a day of the month (1–31).") % {"key": place.name("day")}
+            )
             day = 5
         task = str(s.get("task", "")).strip()
         if task and task not in numbers:
-            r.err(place, _("Unknown task %(number)s.") % {"number": task})
+            r.err(place("task"), _("Unknown task %(number)s.") % {"number": task})
         spec.schedules.append(ScheduleSpec(frequency, day, task, r.text(s, "note", place)))
     if r.errors:
         raise PlanFileError(r.errors)

@@ -250,6 +250,13 @@ def lead_units(plan: Plan) -> list[Unit]:
     )
 
 
+def area_townships(plan: Plan):
+    """The townships a task of the plan can be given: those of the plan's county (or the township)."""
+    if plan.region.level == regions.TOWNSHIP:
+        return Region.objects.filter(pk=plan.region_id)
+    return Region.objects.filter(parent=plan.region, level=regions.TOWNSHIP, is_active=True).order_by("code")
+
+
 def plan_townships(plan: Plan) -> list[Region]:
     return list(Region.objects.filter(programme_tasks__plan=plan).distinct().order_by("code"))
 
@@ -331,6 +338,33 @@ def evaluations(task: Task) -> list[Evaluation]:
 
 def funding(task: Task) -> list[Funding]:
     return list(task.funding.all())
+
+
+def plan_funding(plan: Plan) -> list[Funding]:
+    """Every funding share of the plan's tasks, in task order (the plan is already the user's)."""
+    return list(
+        Funding.objects.filter(task__plan=plan)
+        .select_related("task")
+        .order_by("task__order", "group", "order")
+    )
+
+
+def funding_totals(rows: list[Funding]) -> list[dict]:
+    """Per level (省, 市, 县 …, as the plan names them): owed, paid and still open."""
+    totals: dict[str, dict] = {}
+    for f in rows:
+        t = totals.setdefault(
+            f.level, {"level": f.level, "owed": Decimal(0), "paid": Decimal(0), "unknown": 0}
+        )
+        if f.owed is None:
+            t["unknown"] += 1
+        else:
+            t["owed"] += f.owed
+        t["paid"] += f.paid
+    for t in totals.values():
+        t["open"] = max(t["owed"] - t["paid"], Decimal(0))
+        t["percent"] = round(t["paid"] * 100 / t["owed"]) if t["owed"] else 0
+    return list(totals.values())
 
 
 # ---- ledgers ---------------------------------------------------------------------------------

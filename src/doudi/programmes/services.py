@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -11,14 +12,26 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from doudi.core import audit, regions
+from doudi.core import attachments, audit, regions
 from doudi.core.models import Region, Unit
 from doudi.core.roles import Cap
 from doudi.core.scope import scoped
 from doudi.core.unit_services import unit_create
 
 from . import planfile, rules
-from .models import Evaluation, Funding, Phase, Plan, Report, ReportValue, Schedule, Target, Task, TaskUnit
+from .models import (
+    Evaluation,
+    Funding,
+    Phase,
+    Plan,
+    Report,
+    ReportAttachment,
+    ReportValue,
+    Schedule,
+    Target,
+    Task,
+    TaskUnit,
+)
 
 _ADMIN_PREFIX = re.compile(r"^(省|市|县|区|乡|镇)")
 
@@ -72,23 +85,60 @@ def _townships(region: Region) -> list[Region]:
     return list(Region.objects.filter(parent=region, level=regions.TOWNSHIP, is_active=True).order_by("code"))
 
 
-def plan_import(*, actor, region: Region, text: str, year: int, create_missing_units: bool = False) -> Plan:
-    """Import a plan file (planfile.py) into `region` (the county or township it runs in).
+def plan_import(
+    *,
+    actor,
+    region: Region,
+    text: str | None = None,
+    spec: planfile.PlanSpec | None = None,
+    year: int,
+    create_missing_units: bool = False,
+) -> Plan:
+    """Import a plan file (planfile.py: `text`, TOML) or a plan read from a workbook
+    (planxlsx.py: `spec`) into `region` (the county or township it runs in).
 
     Every problem — the file's, an unknown or ambiguous unit, a township not in the region — is
     collected and raised together (PlanFileError); nothing is written unless all is well.
     """
+    checked = plan_check(
+        actor=actor, region=region, text=text, spec=spec, year=year, create_missing_units=create_missing_units
+    )
+    return _plan_write(actor, region, checked, year)
+
+
+@dataclass
+class CheckedPlan:
+    """A plan that passed every check of plan_check: what plan_import writes, and the preview."""
+
+    spec: planfile.PlanSpec
+    units: dict[str, Unit | None]
+    missing: list[str]  # unit names to create (create_missing_units)
+    townships: dict[str, Region]
+    resolver: UnitResolver
+
+
+def plan_check(
+    *,
+    actor,
+    region: Region,
+    text: str | None = None,
+    spec: planfile.PlanSpec | None = None,
+    year: int,
+    create_missing_units: bool = False,
+) -> CheckedPlan:
+    """Every check of plan_import, writing nothing (the upload page's preview)."""
     _require(actor, Cap.MANAGE_PLANS)
     if not scoped(Region, actor).filter(pk=region.pk).exists():
         raise PermissionDenied
     if region.level not in (regions.COUNTY, regions.TOWNSHIP):
         raise planfile.PlanFileError([(_("region"), _("A plan runs in a county or a township."))])
-    spec = planfile.load(text, year=year)
+    if spec is None:
+        spec = planfile.load(text or "", year=year)
     errors: list[tuple[str, str]] = []
     if Plan.objects.filter(region=region, key=spec.key, year=year).exists():
         errors.append(
             (
-                "[plan]",
+                spec.where("key"),
                 _("The plan “%(key)s” of %(year)s is already imported here.")
                 % {"key": spec.key, "year": year},
             )
@@ -97,16 +147,24 @@ def plan_import(*, actor, region: Region, text: str, year: int, create_missing_u
     units: dict[str, Unit | None] = {}
     missing: list[str] = []
     for task in spec.tasks:
-        for label in (*task.lead, *task.responsible, *task.cooperating):
-            if label in units:
-                continue
-            unit, problem, unknown = resolver.find(label)
-            units[label] = unit
-            if unit is None:
-                if create_missing_units and unknown:
-                    missing.append(label)
-                else:
-                    errors.append((_("task %(number)s") % {"number": task.number}, problem))
+        for role, labels in (
+            ("lead", task.lead),
+            ("responsible", task.responsible),
+            ("cooperating", task.cooperating),
+        ):
+            for label in labels:
+                if label in units:
+                    if units[label] is None and label not in missing:
+                        _unit, problem, _unknown = resolver.find(label)
+                        errors.append((task.where(role), problem))
+                    continue
+                unit, problem, unknown = resolver.find(label)
+                units[label] = unit
+                if unit is None:
+                    if create_missing_units and unknown:
+                        missing.append(label)
+                    else:
+                        errors.append((task.where(role), problem))
     townships = {r.name: r for r in _townships(region)}
     for task in spec.tasks:
         if task.regions != planfile.ALL_TOWNSHIPS:
@@ -114,14 +172,24 @@ def plan_import(*, actor, region: Region, text: str, year: int, create_missing_u
                 if name not in townships:
                     errors.append(
                         (
-                            _("task %(number)s") % {"number": task.number},
+                            task.where("regions"),
                             _("No township of %(region)s is called “%(name)s”.")
                             % {"region": region.name, "name": name},
                         )
                     )
     if errors:
         raise planfile.PlanFileError(errors)
+    return CheckedPlan(spec, units, missing, townships, resolver)
 
+
+def _plan_write(actor, region: Region, checked: CheckedPlan, year: int) -> Plan:
+    spec, units, missing, townships, resolver = (
+        checked.spec,
+        dict(checked.units),
+        checked.missing,
+        checked.townships,
+        checked.resolver,
+    )
     with transaction.atomic():
         created: dict[str, Unit] = {}
         for label in missing:
@@ -298,8 +366,11 @@ def report_file(
     due: date,
     text: str,
     values: dict[int, Decimal],
+    files: list[attachments.Clean] = (),
 ) -> Report:
-    """File (or refile) a task's progress report for one period, with the value of each target."""
+    """File (or refile) a task's progress report for one period, with the value of each target
+    and its photos and documents (`files`, checked by clean_files; a refiled report keeps the
+    files it had and gains the new ones)."""
     _require(actor, Cap.REPORT_PROGRESS)
     if not scoped(Region, actor).filter(pk=region.pk).exists():
         raise PermissionDenied
@@ -325,13 +396,46 @@ def report_file(
         )
         for pk, value in values.items():
             ReportValue.objects.update_or_create(report=report, target_id=pk, defaults={"value": value})
+        if report.attachments.count() + len(files) > MAX_REPORT_FILES:
+            raise ValidationError(_("A report holds at most %(n)s files.") % {"n": MAX_REPORT_FILES})
+        for item in files:
+            ReportAttachment.objects.create(
+                report=report,
+                name=item.name,
+                content_type=item.content_type,
+                size=len(item.data),
+                path=attachments.store(item.data, "programmes"),
+                uploaded_by=actor,
+            )
         audit.record(
             actor,
             "create" if created else "update",
             report,
-            extra={"period": period, "values": {targets[pk].metric: str(v) for pk, v in values.items()}},
+            extra={
+                "period": period,
+                "values": {targets[pk].metric: str(v) for pk, v in values.items()},
+                "files": [f.name for f in files],
+            },
         )
     return report
+
+
+MAX_REPORT_FILES = 10
+
+
+def clean_files(files) -> list[attachments.Clean]:
+    """The uploaded photos and documents of one form: at most attachments.MAX_FILES, each checked
+    (type, size) and images re-encoded without their metadata (core/attachments.py)."""
+    files = [f for f in files or [] if f]
+    if len(files) > attachments.MAX_FILES:
+        raise ValidationError(_("At most %(n)s files at a time.") % {"n": attachments.MAX_FILES})
+    return [attachments.clean(f, documents=True) for f in files]
+
+
+def attachment_download(*, actor, item):
+    """Record that the user opened an attached file (the view has found it through the scope)."""
+    audit.record(actor, "view", item, extra={"file": item.name})
+    return attachments.open_path(item.path)
 
 
 def task_complete(*, actor, task: Task, on: date) -> Task:
@@ -364,16 +468,197 @@ def evaluation_record(
     return evaluation
 
 
-def funding_pay(*, actor, funding: Funding, paid: Decimal) -> Funding:
+def _manage_plan(actor, plan: Plan) -> None:
+    """The county's 农办 (MANAGE_PLANS, not a unit's staff) of the plan's own area."""
     _require(actor, Cap.MANAGE_PLANS)
+    if actor.unit_id is not None or not scoped(Plan, actor).filter(pk=plan.pk).exists():
+        raise PermissionDenied
+
+
+@dataclass
+class TargetEdit:
+    """One target row of the task form: `pk` None for a new target; `delete` to remove it."""
+
+    pk: int | None
+    metric: str
+    measure: str
+    value: Decimal | None
+    baseline: Decimal = Decimal(0)
+    by: date | None = None
+    per_region: bool = False
+    delete: bool = False
+
+
+def _target_text(t) -> str:
+    by = f" {t.by.isoformat()}" if t.by else ""
+    per = " 分乡镇" if t.per_region else ""
+    return f"{t.metric} {t.baseline.normalize():f}→{t.value.normalize():f}{t.measure}{by}{per}"
+
+
+def task_update(
+    *,
+    actor,
+    task: Task,
+    deadline: date | None,
+    lead: list[Unit],
+    responsible: list[Unit],
+    cooperating: list[Unit],
+    regions: list[Region],
+    targets: list[TargetEdit],
+) -> Task:
+    """Change a task after import (the county adjusts a plan: a later deadline, another lead unit,
+    more townships, a corrected target). The same rules as the plan file (planfile.check): the
+    deadline within its phase or the plan's period, at least one lead unit, responsible unit or
+    township, each target with a unit and a value; units of the county, townships of the plan's
+    region; a target with reported values cannot be removed. Every change audited, before → after."""
+    plan = task.plan
+    _manage_plan(actor, plan)
+    errors: list[str] = []
+    if deadline:
+        phase = task.phase
+        if phase and not (phase.start <= deadline <= phase.end):
+            errors.append(
+                _("The deadline %(date)s lies outside its phase “%(name)s” (%(start)s to %(end)s).")
+                % {"date": deadline, "name": phase.name, "start": phase.start, "end": phase.end}
+            )
+        elif not (plan.start <= deadline <= plan.end):
+            errors.append(_("The deadline %(date)s lies outside the plan's period.") % {"date": deadline})
+    allowed_units = set(scoped(Unit.objects.filter(is_active=True), actor).values_list("pk", flat=True))
+    for u in (*lead, *responsible, *cooperating):
+        if u.pk not in allowed_units:
+            raise PermissionDenied
+    townships = {r.pk for r in _townships(plan.region)}
+    for r in regions:
+        if r.pk not in townships:
+            errors.append(
+                _("No township of %(region)s is called “%(name)s”.")
+                % {"region": plan.region.name, "name": r.name}
+            )
+    if not lead and not responsible and not regions:
+        errors.append(_("The task names no lead unit, responsible unit or township."))
+    existing = {t.pk: t for t in task.targets.all()}
+    for i, g in enumerate(targets, start=1):
+        if g.pk is not None and g.pk not in existing:
+            errors.append(_("The target belongs to another task."))
+            continue
+        if g.delete:
+            if g.pk is not None and existing[g.pk].values.exists():
+                errors.append(
+                    _("The target “%(metric)s” has reported values and cannot be removed.")
+                    % {"metric": existing[g.pk].metric}
+                )
+            continue
+        if not g.metric.strip():
+            errors.append(_("Target %(n)s: the metric is missing.") % {"n": i})
+        if not g.measure.strip():
+            errors.append(
+                _("The target “%(metric)s” has no unit (%%, 个, 人 …).") % {"metric": g.metric or i}
+            )
+        if g.value is None:
+            errors.append(_("Target %(n)s: the target value is missing.") % {"n": i})
+        if g.by and not (plan.start <= g.by <= plan.end):
+            errors.append(
+                _("Target %(n)s: the date %(date)s lies outside the plan's period.") % {"n": i, "date": g.by}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+    def units_of(role):
+        return sorted(tu.unit.name for tu in task.task_units.all() if tu.role == role)
+
+    before = {
+        "deadline": audit.jsonable(task.deadline),
+        "lead": units_of("lead"),
+        "responsible": units_of("responsible"),
+        "cooperating": units_of("cooperating"),
+        "regions": sorted(r.name for r in task.regions.all()),
+        "targets": [_target_text(t) for t in existing.values()],
+    }
+    with transaction.atomic():
+        task.deadline = deadline
+        task.save(update_fields=["deadline"])
+        labels = {(tu.unit_id, tu.role): tu.label for tu in task.task_units.all()}
+        task.task_units.all().delete()
+        for role, units in (("lead", lead), ("responsible", responsible), ("cooperating", cooperating)):
+            for u in dict.fromkeys(units):
+                TaskUnit.objects.create(task=task, unit=u, role=role, label=labels.get((u.pk, role), ""))
+        task.regions.set(regions)
+        order = 0
+        for g in targets:
+            if g.delete:
+                if g.pk is not None:
+                    existing[g.pk].delete()
+                continue
+            order += 1
+            fields = {
+                "order": order,
+                "metric": g.metric.strip(),
+                "measure": g.measure.strip(),
+                "value": g.value,
+                "baseline": g.baseline or Decimal(0),
+                "by": g.by or deadline,
+                "per_region": g.per_region,
+            }
+            if g.pk is None:
+                Target.objects.create(task=task, **fields)
+            else:
+                Target.objects.filter(pk=g.pk).update(**fields)
+        task = Task.objects.select_related("plan", "phase").get(pk=task.pk)
+        after = {
+            "deadline": audit.jsonable(task.deadline),
+            "lead": units_of("lead"),
+            "responsible": units_of("responsible"),
+            "cooperating": units_of("cooperating"),
+            "regions": sorted(r.name for r in task.regions.all()),
+            "targets": [_target_text(t) for t in task.targets.all()],
+        }
+        audit.record(actor, "update", task, changes=audit.diff(before, after))
+    return task
+
+
+def funding_pay(*, actor, funding: Funding, paid: Decimal) -> Funding:
+    """Record what a level (province, city, county) has paid of its share; never more than it owes."""
+    _manage_plan(actor, funding.task.plan)
     if paid < 0:
         raise ValidationError(_("An amount paid cannot be negative."))
+    if paid.as_tuple().exponent < -2:
+        raise ValidationError(_("An amount has at most two decimals."))
+    if funding.owed is not None and paid > funding.owed:
+        raise ValidationError(
+            _("%(level)s would have paid %(paid)s, more than the %(owed)s it owes.")
+            % {"level": funding.level, "paid": paid, "owed": funding.owed}
+        )
     with transaction.atomic():
         before = funding.paid
         funding.paid = paid
         funding.save(update_fields=["paid"])
         audit.record(actor, "update", funding, changes={"paid": [str(before), str(paid)]})
     return funding
+
+
+def funding_pay_many(*, actor, plan: Plan, paid: dict[int, Decimal]) -> int:
+    """The funding page's save: every changed amount of the plan's funding rows, all or none
+    (ValidationError naming each row at fault). Ids not of this plan are refused."""
+    _manage_plan(actor, plan)
+    rows = {f.pk: f for f in Funding.objects.filter(task__plan=plan).select_related("task__plan")}
+    if any(pk not in rows for pk in paid):
+        raise PermissionDenied
+    errors, changed = [], 0
+    with transaction.atomic():
+        for pk, amount in paid.items():
+            f = rows[pk]
+            if f.paid == amount:
+                continue
+            try:
+                funding_pay(actor=actor, funding=f, paid=amount)
+            except ValidationError as exc:
+                errors += [f"{f.task.number} {f.level}：{m}" for m in exc.messages]
+            changed += 1
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise ValidationError(errors)
+    return changed
 
 
 def plan_accept(*, actor, plan: Plan, on: date, notes: str) -> Plan:

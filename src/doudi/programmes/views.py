@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,12 +14,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doudi.core import regions as region_levels
-from doudi.core.models import Region
+from doudi.core.models import Region, Unit, Upload
 from doudi.core.roles import Cap
-from doudi.core.scope import scoped
+from doudi.core.scope import get_scoped_or_404, scoped
+from doudi.core.services import upload_store
 
-from . import exports, planfile, rules, selectors, services
-from .forms import DateForm, EvaluationForm, ImportForm, ReportForm, ShippedLedgerForm
+from . import exports, planfile, planxlsx, rules, selectors, services
+from .forms import (
+    DateForm,
+    EvaluationForm,
+    ImportForm,
+    PlanXlsxForm,
+    ReportForm,
+    ShippedLedgerForm,
+    TargetFormSet,
+    TaskEditForm,
+)
+from .models import LedgerAttachment, ReportAttachment
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PLAN_UPLOAD = "programme_plan"
 
 STATUS_COLOURS = {
     rules.NOT_STARTED: "#9aa5b1",
@@ -65,9 +81,7 @@ def plan_list(request):
 
 def plan_import(request):
     _need(request.user, Cap.MANAGE_PLANS)
-    areas = scoped(Region, request.user).filter(
-        level__in=[region_levels.COUNTY, region_levels.TOWNSHIP], is_active=True
-    )
+    areas = _plan_areas(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, regions=areas.order_by("code"))
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -88,6 +102,78 @@ def plan_import(request):
             messages.success(request, _("The plan is imported."))
             return redirect("programmes_plan", plan.pk)
     return render(request, "programmes/plan_import.html", {"form": form, "errors": errors})
+
+
+def _plan_areas(user):
+    return scoped(Region, user).filter(
+        level__in=[region_levels.COUNTY, region_levels.TOWNSHIP], is_active=True
+    )
+
+
+def plan_import_xlsx(request):
+    """Upload a plan workbook (planxlsx.py) → every check, the errors by sheet, row and column, or
+    a preview of the plan → the confirmation imports the kept upload (checked again)."""
+    _need(request.user, Cap.MANAGE_PLANS)
+    areas = _plan_areas(request.user)
+    form = PlanXlsxForm(request.POST or None, request.FILES or None, regions=areas.order_by("code"))
+    errors, checked, upload = [], None, None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        region = areas.filter(code=d["region"]).first()
+        if d["upload"]:
+            upload = get_scoped_or_404(
+                Upload.objects.filter(kind=PLAN_UPLOAD, uploaded_by=request.user),
+                request.user,
+                pk=d["upload"],
+            )
+        else:
+            upload = upload_store(
+                actor=request.user, region=request.user.region, uploaded_file=d["file"], kind=PLAN_UPLOAD
+            )
+        args = {
+            "actor": request.user,
+            "region": region,
+            "year": d["year"],
+            "create_missing_units": d["create_missing_units"],
+        }
+        try:
+            spec = planxlsx.read(upload.file.path, year=d["year"])
+            if d["upload"]:
+                plan = services.plan_import(spec=spec, **args)
+            else:
+                checked = services.plan_check(spec=spec, **args)
+        except planfile.PlanFileError as exc:
+            errors, upload = exc.errors, None
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            upload = None
+        else:
+            if d["upload"]:
+                messages.success(request, _("The plan is imported."))
+                return redirect("programmes_plan", plan.pk)
+    return render(
+        request,
+        "programmes/plan_import_xlsx.html",
+        {"form": form, "errors": errors, "checked": checked, "upload": upload},
+    )
+
+
+def plan_template_xlsx(request):
+    _need(request.user, Cap.MANAGE_PLANS)
+    response = HttpResponse(planxlsx.write(None), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="plan-template.xlsx"'
+    return response
+
+
+def plan_workbook(request, pk):
+    """The plan as a workbook (planxlsx.py), to edit and import again or into another county."""
+    _need(request.user, Cap.MANAGE_PLANS)
+    plan = selectors.plan_or_404(request.user, pk)
+    if not selectors.manages(request.user, plan):
+        raise Http404
+    response = HttpResponse(planxlsx.write(services.plan_spec(plan)), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{plan.key}-{plan.year}-plan.xlsx"'
+    return response
 
 
 def plan_detail(request, pk):
@@ -130,6 +216,7 @@ def plan_detail(request, pk):
             "timeline": timeline,
             "timeline_height": 26 * (len(progress) + len(phases)) + 50,
             "phases": phases,
+            "funding_totals": selectors.funding_totals(selectors.plan_funding(plan)),
             "lead_units": selectors.lead_units(plan),
             "townships": selectors.plan_townships(plan),
             "unit": unit,
@@ -243,7 +330,7 @@ def task_detail(request, pk):
             "reports": selectors.reports(request.user)
             .filter(task=task)
             .select_related("region", "unit", "filed_by")
-            .prefetch_related("values__target"),
+            .prefetch_related("values__target", "attachments"),
             "evaluations": task.evaluations.all(),
             "funding": task.funding.all(),
             "manages": manages,
@@ -277,7 +364,14 @@ def task_report(request, pk):
         periods = [rules.Due((task.deadline or task.plan.end).isoformat(), task.deadline or task.plan.end)]
     targets = list(task.targets.all())
     initial = {"period": request.GET.get("period", ""), "who": request.GET.get("who", "")}
-    form = ReportForm(request.POST or None, who=who, periods=periods, targets=targets, initial=initial)
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        who=who,
+        periods=periods,
+        targets=targets,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         kind, _sep, key = form.cleaned_data["who"].partition(":")
         region, unit = None, None
@@ -297,6 +391,7 @@ def task_report(request, pk):
                 due=due,
                 text=form.cleaned_data["text"],
                 values=form.values(),
+                files=services.clean_files(form.cleaned_data["files"]),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -340,6 +435,148 @@ def task_evaluate(request, pk):
     else:
         messages.error(request, _("The evaluation is incomplete."))
     return redirect("programmes_task", task.pk)
+
+
+def task_edit(request, pk):
+    """The county changes a task after import: deadline, units, townships, targets (a phone form)."""
+    _need(request.user, Cap.MANAGE_PLANS)
+    task = selectors.task_or_404(request.user, pk)
+    if not selectors.manages(request.user, task.plan):
+        raise Http404
+    units = scoped(Unit.objects.filter(is_active=True), request.user).order_by("name")
+    townships = selectors.area_townships(task.plan)
+    by_role = {"lead": [], "responsible": [], "cooperating": []}
+    for tu in task.task_units.all():
+        by_role[tu.role].append(tu.unit_id)
+    initial = {
+        "deadline": task.deadline,
+        **by_role,
+        "regions": list(task.regions.values_list("pk", flat=True)),
+    }
+    targets = [
+        {
+            "id": t.pk,
+            "metric": t.metric,
+            "measure": t.measure,
+            "baseline": t.baseline.normalize(),
+            "value": t.value.normalize(),
+            "by": t.by,
+            "per_region": t.per_region,
+        }
+        for t in task.targets.all()
+    ]
+    data = request.POST if request.method == "POST" else None
+    form = TaskEditForm(data, initial=initial, units=units, townships=townships)
+    formset = TargetFormSet(data, initial=targets, prefix="t")
+    if data is not None and form.is_valid() and formset.is_valid():
+        d = form.cleaned_data
+        edits = [
+            services.TargetEdit(
+                pk=g.get("id"),
+                metric=g.get("metric") or "",
+                measure=g.get("measure") or "",
+                value=g.get("value"),
+                baseline=g.get("baseline") or Decimal(0),
+                by=g.get("by"),
+                per_region=bool(g.get("per_region")),
+                delete=bool(g.get("DELETE")),
+            )
+            for g in formset.cleaned_data
+            if g and (g.get("id") or g.get("metric") or g.get("value") is not None)
+        ]
+        try:
+            services.task_update(
+                actor=request.user,
+                task=task,
+                deadline=d["deadline"],
+                lead=list(d["lead"]),
+                responsible=list(d["responsible"]),
+                cooperating=list(d["cooperating"]),
+                regions=list(d["regions"]),
+                targets=edits,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The task is changed."))
+            return redirect("programmes_task", task.pk)
+    return render(request, "programmes/task_edit.html", {"task": task, "form": form, "formset": formset})
+
+
+def plan_funding(request, pk):
+    """The money of a plan: each task's split between the levels, what each owes and has paid
+    (recorded here by the county), and the totals per level."""
+    _need(request.user, Cap.VIEW_PLANS)
+    plan = selectors.plan_or_404(request.user, pk)
+    manages = selectors.manages(request.user, plan)
+    rows = selectors.plan_funding(plan)
+    errors = []
+    if request.method == "POST":
+        if not manages:
+            raise Http404
+        paid = {}
+        for f in rows:
+            text = request.POST.get(f"paid-{f.pk}", "").strip().replace(",", "")
+            if text == "":
+                continue
+            try:
+                paid[f.pk] = Decimal(text)
+                if not paid[f.pk].is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                errors.append(
+                    _("%(number)s %(level)s: “%(value)s” is not an amount.")
+                    % {"number": f.task.number, "level": f.level, "value": text}
+                )
+        if not errors:
+            try:
+                n = services.funding_pay_many(actor=request.user, plan=plan, paid=paid)
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, _("%(n)s amounts paid recorded.") % {"n": n})
+                return redirect("programmes_plan_funding", plan.pk)
+        posted = request.POST
+    else:
+        posted = {}
+    for f in rows:
+        f.posted = posted.get(f"paid-{f.pk}", f.paid)
+    return render(
+        request,
+        "programmes/plan_funding.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "totals": selectors.funding_totals(rows),
+            "manages": manages,
+            "errors": errors,
+        },
+    )
+
+
+def report_attachment(request, pk):
+    """A progress report's photo or document: found through the scope (the report's township and
+    unit), the download audited."""
+    _need(request.user, Cap.VIEW_PLANS)
+    item = get_scoped_or_404(ReportAttachment.objects.select_related("report"), request.user, pk=pk)
+    selectors.task_or_404(request.user, item.report.task_id)  # and the report's task is the user's
+    return _file(request, item)
+
+
+def ledger_attachment(request, pk):
+    _need(request.user, Cap.VIEW_PLANS)
+    item = get_scoped_or_404(LedgerAttachment.objects.select_related("row"), request.user, pk=pk)
+    selectors.ledger_or_404(request.user, item.row.template_id)
+    return _file(request, item)
+
+
+def _file(request, item):
+    path = services.attachment_download(actor=request.user, item=item)
+    if not path.is_file():
+        raise Http404(_("The file is missing."))
+    return FileResponse(
+        open(path, "rb"), as_attachment=True, filename=item.name, content_type=item.content_type
+    )
 
 
 def worklist(request):
