@@ -63,3 +63,23 @@ def test_audit_entries_are_scoped_by_region_code(world):
     audit.record(world.users.town2, "update", world.t2, changes={"name": ["a", "b"]})
     assert not scoped(AuditEntry, world.users.town1).exists()
     assert scoped(AuditEntry, world.users.county).count() == 1
+
+
+def test_a_table_row_region_is_seen_inside_the_area_or_around_the_users_own(world):
+    from doudi.core import regions as rcodes
+    from doudi.core.scope import region_seen_or_404
+
+    # A village's staff see their own township's row (the list behind it is scoped as always) ...
+    assert region_seen_or_404(world.users.village1, world.t1.code, level=rcodes.TOWNSHIP) == world.t1
+    # ... a county officer any township of the county ...
+    assert region_seen_or_404(world.users.county, world.t2.code, level=rcodes.TOWNSHIP) == world.t2
+    # ... and nobody another township, a region of another level, or a made-up code.
+    for user, code in [
+        (world.users.village1, world.t2.code),
+        (world.users.town1, world.t2.code),
+        (world.users.town1, world.county.code),
+        (world.users.county, "990121999000"),
+        (world.users.county, "x"),
+    ]:
+        with pytest.raises(Http404):
+            region_seen_or_404(user, code, level=rcodes.TOWNSHIP)

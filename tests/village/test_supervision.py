@@ -176,8 +176,12 @@ def test_the_daily_command_runs_the_check_and_the_task_links_back(vw, login):
     call_command("daily", user="county", now=True, only=["village_daily"], stdout=out)
     assert "village_daily: succeeded" in out.getvalue() and "'tasks_opened': 1" in out.getvalue()
     task = RectificationTask.objects.get(source_kind="village_inquiry")
-    page = login(vw.world.users.town1).get(f"/oversight/rectification/{task.pk}/").content.decode()
+    page = login(vw.world.users.county).get(f"/oversight/rectification/{task.pk}/").content.decode()
     assert f"/village/inquiries/{vw.inquiry1.pk}/" in page
+    # the owner, a township clerk, cannot read village affairs: the task names no link it would refuse
+    page = login(vw.world.users.town1).get(f"/oversight/rectification/{task.pk}/").content.decode()
+    assert "逾期未书面答复" in page and f"/village/inquiries/{vw.inquiry1.pk}/" not in page
+    assert login(vw.world.users.town1).get(f"/village/inquiries/{vw.inquiry1.pk}/").status_code == 403
     # the whole round again, queued (the tests' immediate backend runs it): no second task
     call_command("daily", user="county", stdout=io.StringIO())
     assert RectificationTask.objects.filter(source_kind="village_inquiry").count() == 1

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy
 from doudi.core import regions as rcodes
 from doudi.core.models import Region
 from doudi.core.roles import Cap
-from doudi.core.scope import get_scoped_or_404, scoped, within
+from doudi.core.scope import get_scoped_or_404, region_seen_or_404, scoped, within
 from doudi.guardianship.models import Guardianship, ReplacementCase
 from doudi.oversight.models import RectificationTask
 from doudi.oversight.results import latest_guardian_evaluation
@@ -77,7 +77,8 @@ def _township_expr(path: str = "village_id"):
 
 
 def township_get(user, code: str) -> Region:
-    return get_scoped_or_404(Region.objects.filter(level=rcodes.TOWNSHIP), user, code=code)
+    """A township of a table's row: in the user's area, or the one a village's staff work in."""
+    return region_seen_or_404(user, code, level=rcodes.TOWNSHIP)
 
 
 def townships(user):

@@ -25,6 +25,7 @@ class NavItem:
     cap: str | None = None
     order: int = 100
     group: str = DEFAULT_GROUP  # a registered group's key, or a new group's name; "" = on the bar
+    max_level: int | None = None  # only for users bound at this region level or above (e.g. townships)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ def for_user(user, path: str = "") -> list[dict]:
     out = []
     for item in list(ITEMS):
         if item.cap and not user.can(item.cap):
+            continue
+        if item.max_level is not None and (user.region is None or user.region.level > item.max_level):
             continue
         out.append({"label": item.label, "url": reverse(item.url_name), "active": False, "group": item.group})
     # Highlight the entry whose URL is the longest prefix of the page (/persons/duplicates/ is

@@ -124,6 +124,20 @@ def get_scoped_or_404(qs: QuerySet | type[Model], user, **lookup):
         raise Http404(_("No such record in your area.")) from exc
 
 
+def region_seen_or_404(user, code: str, *, level: int):
+    """The region of `level` named by `code` (a row of a table the user reads), if the user sees it
+    or lies inside it: a village's staff see their township's row of a coverage table, and the list
+    behind that row — narrowed to the township, then scoped as always — holds only their village.
+    404 for any other region."""
+    from .models import Region
+
+    region = Region.objects.filter(level=level, code=code).first()
+    own = getattr(user, "region", None)
+    if region is None or own is None or not (in_scope(user, region.code) or region.contains(own.code)):
+        raise Http404(_("No such record in your area."))
+    return region
+
+
 def in_scope(user, code: str | None) -> bool:
     prefix = user_prefix(user)
     return bool(prefix is not None and code and code.startswith(prefix))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from doudi.core import regions as rcodes
 from doudi.core.models import Job, Region
-from doudi.core.scope import get_scoped_or_404, scoped, within
+from doudi.core.scope import get_scoped_or_404, region_seen_or_404, scoped, within
 from doudi.registry.models import Person, PersonStatus
 
 from .models import Agreement, AgreementTemplate, GuardianCandidate, Guardianship, ReplacementCase
@@ -242,7 +242,7 @@ def coverage_persons(user, township: str, bucket: str, today: dt.date | None = N
         raise Http404(_("No such list."))
     qs = _coverage_base(user, today).filter(q[bucket]).select_related("village")
     if township != ALL:
-        get_scoped_or_404(Region.objects.filter(level=rcodes.TOWNSHIP), user, code=township)
+        region_seen_or_404(user, township, level=rcodes.TOWNSHIP)
         qs = within(qs, township[: rcodes.PREFIX_LENGTH[rcodes.TOWNSHIP]])
     return qs.order_by("village_id", "name", "pk")
 

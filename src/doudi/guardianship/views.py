@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from doudi.core import documents as core_documents
 from doudi.core import jobs
+from doudi.core import regions as rcodes
+from doudi.core.scope import region_seen_or_404
 from doudi.core.views import paginate
 from doudi.registry.idcard import mask_id_number
 
@@ -77,7 +79,7 @@ def coverage_list(request, township, bucket):
     persons = selectors.coverage_persons(request.user, township, bucket)
     name = _("All townships")
     if township != selectors.ALL:
-        name = selectors.get_scoped_or_404(selectors.Region, request.user, code=township).name
+        name = region_seen_or_404(request.user, township, level=rcodes.TOWNSHIP).name
     return render(
         request,
         "guardianship/coverage_list.html",

@@ -122,6 +122,8 @@ def ledger_detail(request, pk):
             "manages": _manages(request.user, t),
             "can_fill": request.user.can(Cap.REPORT_PROGRESS),
             "upload_form": UploadForm(),
+            # a village fills the ledger of a plan it has no task in: name the plan, don't link it
+            "plan_seen": bool(t.plan_id and selectors.plans(request.user).filter(pk=t.plan_id).exists()),
         },
     )
 

@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
     verbose_name = pgettext_lazy("reports", "Reports")
 
     def ready(self):
+        from doudi.core import regions as rcodes
         from doudi.core.demo import register_step
         from doudi.core.navigation import NavItem, Widget, register, register_widget
         from doudi.core.roles import Cap
@@ -20,7 +21,14 @@ class ReportsConfig(AppConfig):
             NavItem(
                 _("Monthly statistics"), "reports_monthly", Cap.VIEW_PERSONS, order=80, group="statistics"
             ),
-            NavItem(_("Month-end"), "reports_closing", Cap.VIEW_PERSONS, order=81, group="statistics"),
+            NavItem(
+                _("Month-end"),
+                "reports_closing",
+                Cap.VIEW_PERSONS,
+                order=81,
+                group="statistics",
+                max_level=rcodes.TOWNSHIP,  # a county and its townships close the month
+            ),
             NavItem(_("Map"), "reports_map", Cap.VIEW_PERSONS, order=82, group="statistics"),
         )
         register_widget(Widget("reports/_dashboard.html", Cap.VIEW_PERSONS, order=10))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.urls import reverse
 
+from doudi.core.roles import Cap
 from doudi.oversight.sources import Source, SourceRecord
 
 from . import selectors
@@ -15,7 +16,8 @@ INQUIRY = "village_inquiry"
 
 
 def find_inquiry(user, pk: str) -> SourceRecord:
-    if not str(pk).isdigit():
+    # The task's owner may be a township clerk who cannot open village affairs: no link for them.
+    if not str(pk).isdigit() or not user.can(Cap.VIEW_VILLAGE_AFFAIRS):
         raise Http404
     inquiry = selectors.inquiry(user, int(pk))
     return SourceRecord(
