@@ -27,6 +27,7 @@ LAYERS = [
     "village",
     "integrity",
     "programmes",
+    "governance",
     "reports",
 ]
 # The project package's own modules (settings, urls, api, the CLI) sit above every app.

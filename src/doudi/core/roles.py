@@ -74,6 +74,11 @@ class Cap(StrEnum):
     MANAGE_PLANS = "manage_plans"  # import, export, edit plans and tasks, accept a plan, funding paid
     REPORT_PROGRESS = "report_progress"  # file a task's progress report for one's township or unit
     EVALUATE_PLANS = "evaluate_plans"  # mid-term and final evaluations of tasks
+    # Points schemes (governance, issue 14).
+    VIEW_SCORES = "view_scores"  # schemes, entries, results, lists of one's area
+    MANAGE_SCHEMES = "manage_schemes"  # define schemes, close periods, decide appeals, publish 红黑榜
+    AWARD_POINTS = "award_points"  # award points, file appeals, draft 红黑榜
+    REDEEM_POINTS = "redeem_points"  # the village counter of the 积分超市
 
 
 _READ = {Cap.VIEW_REGIONS, Cap.VIEW_PERSONS}
@@ -205,3 +210,16 @@ def caps_for(roles) -> frozenset[Cap]:
     for role in roles or ():
         result |= ROLE_CAPS.get(role, frozenset())
     return frozenset(result)
+
+
+# Points schemes (governance, issue 14): townships and counties define schemes, close periods,
+# decide appeals and publish the red and black lists; villages award points and run the counter.
+_GOVERNANCE_CAPS = {
+    Role.COUNTY_OFFICER: {Cap.VIEW_SCORES, Cap.MANAGE_SCHEMES, Cap.AWARD_POINTS},
+    Role.TOWNSHIP_CLERK: {Cap.VIEW_SCORES, Cap.MANAGE_SCHEMES, Cap.AWARD_POINTS, Cap.REDEEM_POINTS},
+    Role.VILLAGE_STAFF: {Cap.VIEW_SCORES, Cap.AWARD_POINTS, Cap.REDEEM_POINTS},
+    Role.INSPECTOR: {Cap.VIEW_SCORES},
+    Role.LEADER: {Cap.VIEW_SCORES},
+}
+for _role, _caps in _GOVERNANCE_CAPS.items():
+    ROLE_CAPS[_role] = ROLE_CAPS[_role] | _caps

@@ -30,6 +30,7 @@ from .forms import (
     VoucherForm,
 )
 from .models import Candidate, Committee, Voucher
+from .public import for_village as public_sections
 
 
 def _need(user, cap):
@@ -516,7 +517,8 @@ def public_page(request, code):
     items = selectors.public_items(village)
     if request.GET.get("format") == "json":
         return JsonResponse({"village": village.name, "code": village.code, "items": items})
-    return render(request, "village/public.html", {"village": village, "items": items})
+    sections = public_sections(village)
+    return render(request, "village/public.html", {"village": village, "items": items, "sections": sections})
 
 
 @require_GET
