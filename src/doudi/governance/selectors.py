@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from doudi.core import regions
 from doudi.core.models import Region
@@ -120,6 +121,26 @@ def close_or_404(user, pk) -> PeriodClose:
         raise Http404(NOT_FOUND) from exc
     scheme_or_404(user, close.scheme_id)  # results are then scoped by village (results())
     return close
+
+
+COUNT_LABELS = {
+    "red": _("Red warning"),
+    "yellow": _("Yellow warning"),
+    "blue": _("Blue warning"),
+    "A": _("Grade A"),
+    "B": _("Grade B"),
+    "C": _("Grade C"),
+    "none": _("No warning"),
+}
+
+
+def count_rows(close: PeriodClose) -> list[tuple[str, str, int]]:
+    """(key, label, number) of a closed period's colours or grades, in the order of the lines."""
+    order = list(COUNT_LABELS)
+    return [
+        (k, COUNT_LABELS.get(k, k), n)
+        for k, n in sorted(close.counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+    ]
 
 
 def results(user, close: PeriodClose) -> QuerySet:

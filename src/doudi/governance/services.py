@@ -21,7 +21,7 @@ from doudi.core.roles import Cap
 from doudi.core.scope import in_scope, scoped
 from doudi.core.workdays import add_working_days
 
-from . import rules, schemefile
+from . import rules, schemefile, scoring
 from .models import (
     Appeal,
     Dimension,
@@ -406,43 +406,50 @@ def period_close(*, actor, scheme: Scheme, period: str, today: dt.date | None = 
         raise ValidationError("周期尚未结束，不能结算。")
     if PeriodClose.objects.filter(scheme=scheme, period=period).exists():
         raise ValidationError(f"{period}已经结算。")
-    rule = scheme_rule(scheme)
-    sums = period_sums(scheme, start, end)
-    subjects = list(
-        Subject.objects.filter(scheme=scheme, is_active=True).values_list("pk", "village_id", "name")
-    )
-    scores = {pk: rules.score_from_sums(*sums.get(pk, ({}, [], 0))[:2], rule) for pk, _v, _n in subjects}
-    ranked = {r.subject: r.rank for r in rules.rank({pk: s.total for pk, s in scores.items()})}
+    rows, dims = scoring.results_query(scheme, start, end)
+    rows = list(rows)
+    vetoes = defaultdict(list)
+    for subject_id, code in (
+        Entry.objects.filter(scheme=scheme, occurred_on__gte=start, occurred_on__lte=end, item__veto=True)
+        .exclude(Exists(Entry.objects.filter(corrects=OuterRef("pk"))))
+        .values_list("subject_id", "item__code")
+        .distinct()
+    ):
+        vetoes[subject_id].append(code)
     pay = getattr(settings, "DOUDI_GOVERNANCE_ABC_PAY", {"A": "2000", "B": "1600", "C": "1200"})
     counts: dict[str, int] = defaultdict(int)
+    cent = Decimal("0.01")
     with transaction.atomic():
         close = PeriodClose.objects.create(
             scheme=scheme, period=period, start=start, end=end, closed_by=actor
         )
         results = []
-        for pk, village, _name in subjects:
-            s = scores[pk]
-            colour = grade = ""
-            amount = None
-            try:
-                if scheme.purpose == Scheme.Purpose.RANKING and scheme.lines:
-                    colour = rules.warning_colour(s.total, scheme.lines) or ""
-                if scheme.purpose == Scheme.Purpose.ABC:
-                    grade = rules.abc_grade(s.total, scheme.thresholds)
+        for row in rows:
+            total = Decimal(row["total"]).quantize(cent)
+            grade, amount = "", None
+            if scheme.purpose == Scheme.Purpose.ABC:
+                try:
+                    grade = rules.abc_grade(total, scheme.thresholds)
                     amount = rules.grade_pay(grade, pay)
-            except rules.RuleError as exc:
-                raise ValidationError(str(exc)) from exc
+                except rules.RuleError as exc:
+                    raise ValidationError(str(exc)) from exc
+            colour = row["colour"] if scheme.purpose == Scheme.Purpose.RANKING else ""
+            reasons = [
+                f"cap:{d.key}"
+                for i, d in enumerate(dims)
+                if d.cap is not None and Decimal(row[f"raw_{i}"]) > d.cap
+            ] + [f"veto:{c}" for c in sorted(vetoes.get(row["pk"], []))]
             counts[colour or grade or "none"] += 1
             results.append(
                 Result(
                     close=close,
-                    subject_id=pk,
-                    village_id=village,
-                    total=s.total,
-                    breakdown={d.dimension: str(d.score) for d in s.dimensions},
-                    reasons=list(s.reasons),
-                    vetoed=s.vetoed,
-                    rank=ranked[pk],
+                    subject_id=row["pk"],
+                    village_id=row["village_id"],
+                    total=total,
+                    breakdown={d.key: str(Decimal(row[f"d_{i}"]).quantize(cent)) for i, d in enumerate(dims)},
+                    reasons=reasons,
+                    vetoed=bool(row["vetoed"]),
+                    rank=row["rank"],
                     colour=colour,
                     grade=grade,
                     pay=amount,

@@ -107,7 +107,7 @@ def scheme_detail(request, pk):
             "scheme": scheme,
             "dimensions": scheme.dimensions.prefetch_related("items"),
             "subjects": paginate(request, subjects),
-            "closes": selectors.closes(request.user, scheme),
+            "closes": [(c, selectors.count_rows(c)) for c in selectors.closes(request.user, scheme)],
             "villages": selectors.villages(request.user, scheme)
             if request.user.can(Cap.AWARD_POINTS)
             else [],
@@ -182,7 +182,13 @@ def close_detail(request, pk):
     return render(
         request,
         "governance/close_detail.html",
-        {"close": close, "results": paginate(request, results, 100), "dims": dims, "colour": colour or ""},
+        {
+            "close": close,
+            "counts": selectors.count_rows(close),
+            "results": paginate(request, results, 100),
+            "dims": dims,
+            "colour": colour or "",
+        },
     )
 
 
