@@ -314,3 +314,32 @@ def test_lists_and_api_leave_out_other_townships(login, t2):
     assert [r["name"] for r in results] == ["西河村党支部"] and results[0]["colour"] == "red"
     village = login(t2.u.village1).get(f"/governance/{t2.org1.pk}/").content.decode()
     assert "青石社区党支部" in village and "东山村党支部" not in village
+
+
+def test_the_api_is_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for p in (
+        "/api/v1/governance/schemes",
+        "/api/v1/governance/schemes/{scheme_id}/results/{period}",
+        "/api/v1/governance/subjects/{subject_id}/entries",
+        "/api/v1/governance/entries",
+    ):
+        assert p in paths, p
+
+
+def test_award_through_the_api(login, t2):
+    from django.utils import timezone
+
+    client = login(t2.u.village1)
+    body = {
+        "subject": t2.wang.pk,
+        "item": item(t2.market1, "filial").pk,
+        "source": "village",
+        "occurred_on": timezone.localdate().isoformat(),
+    }
+    r = client.post("/api/v1/governance/entries", body, content_type="application/json")
+    assert r.status_code == 201 and r.json()["points"] == "10.00"
+    r = client.post(
+        "/api/v1/governance/entries", {**body, "source": "county"}, content_type="application/json"
+    )
+    assert r.status_code == 422 and "评分来源" in r.json()["detail"]

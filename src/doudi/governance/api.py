@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from doudi.core.roles import Cap
 
@@ -153,4 +154,4 @@ def award(request, payload: AwardIn):
         raise HttpError(422, "；".join(exc.messages)) from exc
     except PermissionDenied as exc:
         raise HttpError(403, "您的角色无权进行此操作。") from exc
-    return 201, _entry(entry)
+    return Status(201, _entry(entry))

@@ -60,7 +60,7 @@ def governance_demo_step(rng: random.Random, ctx: dict) -> None:
                             actor=clerk, subject=subject, item=base, source="township", occurred_on=on
                         )
                         month = (month + dt.timedelta(days=32)).replace(day=1)
-                n = {"org-dual": 24, "member-dual": 16, "household-market": 14, "sanitation-abc": 18}[key]
+                n = {"org-dual": 64, "member-dual": 44, "household-market": 14, "sanitation-abc": 18}[key]
                 for on in _dates(rng, start, today, n):
                     item = rng.choice(plain)
                     if key != "household-market" and rng.random() < 0.6 and item.points < 0:
