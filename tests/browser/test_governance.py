@@ -75,6 +75,20 @@ def test_scheme_award_close_redeem_and_publish(page, phone, live_world, screensh
         phone.wait_for_selector(".msg-success")
     wang.refresh_from_db()
     assert wang.balance == 30
+    # the subject's page says why; an appeal is filed from it on the phone
+    phone.goto(f"/governance/subjects/{wang.pk}/")
+    assert phone.locator("#entries tr[data-entry]").count() == 3
+    phone.locator("#entries details summary").first.click()
+    phone.locator("#entries details input[name=reason]").first.fill("当天不在家，需核实")
+    phone.locator("#entries details form:has(input[name=reason]) button").first.click()
+    phone.wait_for_selector(".msg-success")
+    screenshot(phone, "governance-02b-phone-subject")
+    page.goto("/governance/appeals/")
+    assert "当天不在家" in page.inner_text("#appeals")
+    page.fill("#appeals input[name=decision]", "经核实，记分无误")
+    page.click("#appeals button[value='0']")
+    page.wait_for_selector("#appeals >> text=经核实，记分无误")
+    screenshot(page, "governance-02c-appeals")
 
     # the quarter closes (a job): 2.5 points are below the red line
     page.goto(f"/governance/{org.pk}/")
