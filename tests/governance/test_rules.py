@@ -218,3 +218,43 @@ def test_weights_are_checked():
     for bad in ({"mayor": 1}, {"peer": 2}, {"peer": "x"}):
         with pytest.raises(r.RuleError):
             r.check_weights(bad)
+
+
+PCT = {"mode": "percentile", "red": 10, "yellow": 30, "blue": 50}
+
+
+@pytest.mark.parametrize(
+    ("rank", "count", "colour"),
+    [
+        (10, 10, "red"),  # the lowest of ten: 10 % from the bottom
+        (9, 10, "yellow"),  # 20 %
+        (8, 10, "yellow"),  # 30 %
+        (7, 10, "blue"),  # 40 %
+        (6, 10, "blue"),  # 50 %
+        (5, 10, None),  # 60 %
+        (1, 10, None),
+        (1, 1, None),  # alone, or all tied at rank 1: 100 %, nobody singled out
+        (3, 3, "blue"),  # 33.3 %
+    ],
+)
+def test_rank_colour(rank, count, colour):
+    assert r.rank_colour(rank, count, PCT) == colour
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        {"mode": "percentile", "red": 0, "yellow": 30, "blue": 50},
+        {"mode": "percentile", "red": 10, "yellow": 30, "blue": 120},
+        {"mode": "percentile", "red": 30, "yellow": 30, "blue": 50},
+        {"mode": "median", "red": 1, "yellow": 2, "blue": 3},
+    ],
+)
+def test_percentile_lines_are_checked(lines):
+    with pytest.raises(r.RuleError):
+        r.rank_colour(1, 10, lines)
+
+
+def test_score_colour_refuses_lines_by_rank():
+    with pytest.raises(r.RuleError):
+        r.warning_colour(50, PCT)

@@ -231,3 +231,15 @@ def test_scheme_instantiated_twice_is_refused(gw):
         services.scheme_instantiate(actor=gw.u.town1, region=gw.world.t1, example="org-dual")
     with pytest.raises(ValidationError):
         services.scheme_instantiate(actor=gw.u.town1, region=gw.world.t2, example="member-dual")
+
+
+def test_lines_by_percentile_colour_from_the_rank(gw):
+    label, start, _end = last_quarter()
+    t1 = gw.u.town1
+    services.scheme_set_lines(
+        actor=t1, scheme=gw.org1, lines={"mode": "percentile", "red": 50, "yellow": 75, "blue": 90}
+    )
+    award(gw, t1, gw.branch_v1, gw.org1, "key-task", start)  # 8: the better of two
+    close = services.period_close(actor=t1, scheme=gw.org1, period=label)
+    colours = dict(Result.objects.filter(close=close).values_list("subject__name", "colour"))
+    assert colours == {"青石社区党支部": "", "东山村党支部": "red"}  # 100 % and 50 % from the bottom

@@ -149,27 +149,62 @@ def score_from_sums(sums: Mapping[str, object], veto_items: Iterable[str], schem
     return Score(total, tuple(dims), bool(vetoes), tuple(reasons), ())
 
 
+SCORE, PERCENTILE = "score", "percentile"
+
+
 def check_lines(lines: Mapping[str, object]) -> dict[str, Decimal]:
     """The three lines of 三色预警 as Decimals; refuses missing, unknown, overlapping or unordered
-    lines (domain/governance.md: R < Y < B). The messages are Chinese: they reach the user."""
-    unknown = set(lines) - set(COLOURS)
+    lines (domain/governance.md: R < Y < B). The messages are Chinese: they reach the user.
+
+    `lines` may name a `mode`: "score" (the default: lines are scores) or "percentile" (lines are
+    shares of the ranking from the bottom, in per cent, 0 < R < Y < B ≤ 100; see rank_colour). The
+    mode is not part of the returned dict (line_mode() reads it)."""
+    mode = line_mode(lines)
+    values = {k: v for k, v in lines.items() if k != "mode"}
+    unknown = set(values) - set(COLOURS)
     if unknown:
         raise RuleError("预警线只有红、黄、蓝三条。")
-    missing = [c for c in COLOURS if lines.get(c) is None]
+    missing = [c for c in COLOURS if values.get(c) is None]
     if missing:
         raise RuleError("请填写红色、黄色、蓝色三条预警线。")
     try:
-        r, y, b = (_dec(lines[c]) for c in COLOURS)
+        r, y, b = (_dec(values[c]) for c in COLOURS)
     except (ArithmeticError, TypeError, ValueError) as exc:
         raise RuleError("预警线必须是数字。") from exc
     if not (r < y < b):
         raise RuleError("预警线重叠或顺序不对：须红色提醒线 < 黄色提质线 < 蓝色提升线。")
+    if mode == PERCENTILE and not (Decimal(0) < r and b <= Decimal(100)):
+        raise RuleError("按排名百分比划线时，预警线须在 0 与 100 之间。")
     return {RED: r, YELLOW: y, BLUE: b}
+
+
+def line_mode(lines: Mapping[str, object]) -> str:
+    mode = lines.get("mode", SCORE) or SCORE
+    if mode not in (SCORE, PERCENTILE):
+        raise RuleError("预警线的划法只能是按分数或按排名百分比。")
+    return mode
+
+
+def rank_colour(rank: int, count: int, lines: Mapping[str, object]) -> str | None:
+    """三色预警 by ranks (issue 14: "or by ranks/percentiles"): a subject's share from the bottom is
+    (count − rank + 1) / count in per cent, with the competition rank from the top (ties share the
+    better rank, so equal totals get the same colour and nobody is singled out among equals);
+    share ≤ red line → "red", ≤ yellow → "yellow", ≤ blue → "blue", else None."""
+    checked = check_lines(lines)
+    if count < 1 or not 1 <= rank <= count:
+        raise RuleError("rank out of range")
+    share = Decimal(count - rank + 1) * 100 / Decimal(count)
+    for colour in COLOURS:
+        if share <= checked[colour]:
+            return colour
+    return None
 
 
 def warning_colour(score, lines: Mapping[str, object]) -> str | None:
     """三色预警 (plan 2, 三 2; domain/governance.md): score < red line → "red", < yellow → "yellow",
     < blue → "blue", else None (above every line). Overlapping or unordered lines are refused."""
+    if line_mode(lines) != SCORE:
+        raise RuleError("these lines are by rank: use rank_colour")
     checked = check_lines(lines)
     value = _dec(score)
     for colour in COLOURS:

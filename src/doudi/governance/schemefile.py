@@ -107,7 +107,10 @@ def load(text: str) -> SchemeSpec:
     lines, thresholds, weights = dict(head.get("lines") or {}), dict(head.get("thresholds") or {}), {}
     try:
         if head.get("purpose") == "ranking" or lines:
+            mode = rules.line_mode(lines)
             lines = {k: str(v) for k, v in rules.check_lines(lines).items()}
+            if mode != rules.SCORE:
+                lines["mode"] = mode
         if head.get("purpose") == "abc" or thresholds:
             thresholds = {k: str(v) for k, v in rules.check_thresholds(thresholds).items()}
     except rules.RuleError as exc:

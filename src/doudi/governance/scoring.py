@@ -49,7 +49,8 @@ def _weighted(weights: dict[str, Decimal]):
 
 def results_query(scheme: Scheme, start: dt.date, end: dt.date, village_prefix: str | None = None):
     """Values per subject: pk, village_id, d_<i> (capped score of the i-th dimension), raw_<i>,
-    vetoed, black, total, colour ("" above the lines or without lines), rank (1 = best)."""
+    vetoed, black, total, colour ("" above the lines, without lines, or for lines by rank: period_close colours those
+    from the rank), rank (1 = best)."""
     dims = list(scheme.dimensions.order_by("order"))
     items = list(Item.objects.filter(scheme=scheme).values_list("pk", "dimension_id", "veto", "black"))
     weights = {k: Decimal(str(v)) for k, v in (scheme.weights or {}).items()}
@@ -84,7 +85,7 @@ def results_query(scheme: Scheme, start: dt.date, end: dt.date, village_prefix: 
     qs = qs.annotate(
         total=Case(When(vetoed=1, then=Value(scheme.floor, _DEC)), default=earned, output_field=_DEC)
     )
-    if scheme.lines:
+    if scheme.lines and rules.line_mode(scheme.lines) == rules.SCORE:
         lines = rules.check_lines(scheme.lines)
         qs = qs.annotate(
             colour=Case(

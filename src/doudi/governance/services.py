@@ -124,6 +124,8 @@ def scheme_set_lines(*, actor, scheme: Scheme, lines: dict) -> Scheme:
     _area(actor, scheme.region_id)
     try:
         checked = {k: str(v) for k, v in rules.check_lines(lines).items()}
+        if rules.line_mode(lines) != rules.SCORE:
+            checked["mode"] = rules.line_mode(lines)
     except rules.RuleError as exc:
         raise ValidationError(str(exc)) from exc
     with transaction.atomic():
@@ -408,6 +410,11 @@ def period_close(*, actor, scheme: Scheme, period: str, today: dt.date | None = 
         raise ValidationError(f"{period}已经结算。")
     rows, dims = scoring.results_query(scheme, start, end)
     rows = list(rows)
+    by_rank = (
+        scheme.purpose == Scheme.Purpose.RANKING
+        and bool(scheme.lines)
+        and rules.line_mode(scheme.lines) == rules.PERCENTILE
+    )
     vetoes = defaultdict(list)
     for subject_id, code in (
         Entry.objects.filter(scheme=scheme, occurred_on__gte=start, occurred_on__lte=end, item__veto=True)
@@ -434,6 +441,8 @@ def period_close(*, actor, scheme: Scheme, period: str, today: dt.date | None = 
                 except rules.RuleError as exc:
                     raise ValidationError(str(exc)) from exc
             colour = row["colour"] if scheme.purpose == Scheme.Purpose.RANKING else ""
+            if by_rank:
+                colour = rules.rank_colour(row["rank"], len(rows), scheme.lines) or ""
             reasons = [
                 f"cap:{d.key}"
                 for i, d in enumerate(dims)

@@ -123,6 +123,7 @@ def scheme_detail(request, pk):
 def scheme_lines(request, pk):
     scheme = selectors.scheme_or_404(request.user, pk)
     lines = {c: request.POST.get(c, "").strip() or None for c in ("red", "yellow", "blue")}
+    lines["mode"] = request.POST.get("mode") or "score"
     _run(
         request,
         lambda: services.scheme_set_lines(actor=request.user, scheme=scheme, lines=lines),
