@@ -243,3 +243,20 @@ def test_lines_by_percentile_colour_from_the_rank(gw):
     close = services.period_close(actor=t1, scheme=gw.org1, period=label)
     colours = dict(Result.objects.filter(close=close).values_list("subject__name", "colour"))
     assert colours == {"青石社区党支部": "", "东山村党支部": "red"}  # 100 % and 50 % from the bottom
+
+
+def test_the_cron_command_closes_the_last_ended_periods(gw, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    label, start, _end = last_quarter()
+    award(gw, gw.u.town1, gw.branch_v1, gw.org1, "key-task", start)
+    with django_capture_on_commit_callbacks(execute=True):  # the jobs run after the commit
+        call_command("governance-close", user="town1", stdout=StringIO())
+    assert PeriodClose.objects.filter(scheme=gw.org1, period=label).exists()
+    assert PeriodClose.objects.filter(scheme=gw.abc1, period=last_month()[0]).exists()
+    assert not PeriodClose.objects.filter(scheme=gw.org2).exists()  # 柳河镇's is not town1's
+    with django_capture_on_commit_callbacks(execute=True):  # a second run closes nothing twice
+        call_command("governance-close", user="town1", stdout=StringIO())
+    assert PeriodClose.objects.filter(scheme=gw.org1).count() == 1
