@@ -7,13 +7,10 @@ entries, results, goods, redemptions and lists are scoped by their village.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doudi.core import regions
@@ -214,7 +211,3 @@ def find_colour_result(user, result_id: str):
         url=reverse("governance_close", args=[result.close_id]),
         text=f"{result.close.scheme.name} {result.close.period} {result.subject.name}",
     )
-
-
-def today() -> dt.date:
-    return timezone.localdate()

@@ -12,13 +12,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, DecimalField, Exists, F, OuterRef, Sum, Value, When
 from django.utils import timezone
 
 from doudi.core import audit, regions
 from doudi.core.models import Region, User
 from doudi.core.roles import Cap
-from doudi.core.scope import in_scope, scoped
+from doudi.core.scope import in_scope
 from doudi.core.workdays import add_working_days
 
 from . import rules, schemefile, scoring
@@ -369,7 +369,7 @@ def period_sums(scheme: Scheme, start: dt.date, end: dt.date, village_prefix: st
     return out
 
 
-def _period_of(scheme: Scheme, label: str) -> tuple[int, int]:
+def period_of(scheme: Scheme, label: str) -> tuple[int, int]:
     try:
         if scheme.period == Scheme.Period.QUARTER:
             year, q = label.split("-Q")
@@ -402,7 +402,7 @@ def period_close(*, actor, scheme: Scheme, period: str, today: dt.date | None = 
     _require(actor, Cap.MANAGE_SCHEMES)
     _area(actor, scheme.region_id)
     today = today or timezone.localdate()
-    year, index = _period_of(scheme, period)
+    year, index = period_of(scheme, period)
     start, end = rules.period_bounds(scheme.period, year, index)
     if end >= today:
         raise ValidationError("周期尚未结束，不能结算。")
@@ -587,7 +587,7 @@ def redeem(*, actor, subject: Subject, goods: Goods, quantity: int) -> Redemptio
 # ---- 红黑榜 ---------------------------------------------------------------------------------------
 
 
-def _month_bounds(month: str) -> tuple[dt.date, dt.date]:
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     try:
         year, m = (int(x) for x in month.split("-"))
         return rules.period_bounds("month", year, m)
@@ -604,7 +604,7 @@ def honour_list_draft(*, actor, scheme: Scheme, village: Region, month: str) -> 
     _require(actor, Cap.AWARD_POINTS)
     _area(actor, village.code)
     _village_of_scheme(scheme, village)
-    start, end = _month_bounds(month)
+    start, end = month_bounds(month)
     if start > timezone.localdate():
         raise ValidationError("这个月还没有开始。")
     sums = period_sums(scheme, start, end, village_prefix=village.code)
@@ -650,15 +650,6 @@ def honour_list_publish(*, actor, honour_list: HonourList) -> HonourList:
         hl.save()
         audit.record(actor, "update", hl, changes=audit.diff(before, audit.snapshot(hl)))
     return hl
-
-
-def scoped_scheme_villages(actor, scheme: Scheme):
-    """The villages of the scheme's area the actor may act in."""
-    return (
-        scoped(Region, actor)
-        .filter(level=regions.VILLAGE, is_active=True)
-        .filter(Q(code__startswith=scheme.region.prefix))
-    )
 
 
 def evidence_store(*, actor, village: Region, uploaded):

@@ -141,7 +141,7 @@ def scheme_close(request, pk):
         raise Http404(selectors.NOT_FOUND)
     period = request.POST.get("period", "").strip()
     try:
-        services._period_of(scheme, period)
+        services.period_of(scheme, period)
     except ValidationError as exc:
         _error(request, exc)
         return redirect("governance_scheme", scheme.pk)
@@ -423,7 +423,7 @@ def ledger_xlsx(request, pk):
     scheme = selectors.scheme_or_404(request.user, pk)
     month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
     try:
-        services._month_bounds(month)
+        services.month_bounds(month)
     except ValidationError as exc:
         raise Http404(str(exc)) from exc
     return _xlsx(exports.redemption_ledger(request.user, scheme, month), f"redemptions-{month}.xlsx")
