@@ -38,6 +38,7 @@ _DEC = DecimalField(max_digits=14, decimal_places=4)
 
 def _weighted(weights: dict[str, Decimal]):
     points = F("period__points")
+    weights = {s: w for s, w in weights.items() if w != 1}  # a weight of 1 is the default
     if not weights:
         return points
     return Case(
