@@ -260,3 +260,13 @@ def test_the_cron_command_closes_the_last_ended_periods(gw, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):  # a second run closes nothing twice
         call_command("governance-close", user="town1", stdout=StringIO())
     assert PeriodClose.objects.filter(scheme=gw.org1).count() == 1
+
+
+def test_the_follow_up_task_links_to_the_closed_period(gw, login):
+    label, start, _end = last_quarter()
+    award(gw, gw.u.town1, gw.branch_v1b, gw.org1, "key-task", start)
+    close = services.period_close(actor=gw.u.town1, scheme=gw.org1, period=label)
+    task = RectificationTask.objects.filter(source_kind="score_colour").first()
+    page = login(gw.u.town1).get(f"/oversight/rectification/{task.pk}/").content.decode()
+    assert f'href="/governance/periods/{close.pk}/"' in page
+    assert login(gw.u.town2).get(f"/oversight/rectification/{task.pk}/").status_code == 404
