@@ -27,6 +27,7 @@ LAYERS = [
     "village",
     "integrity",
     "programmes",
+    "governance",
     "mediation",
     "reports",
 ]

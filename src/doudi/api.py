@@ -74,6 +74,7 @@ def request_invalid(request, exc):
 from doudi.care.api import router as care_router  # noqa: E402
 from doudi.core.api import router as core_router  # noqa: E402
 from doudi.eligibility.api import router as eligibility_router  # noqa: E402
+from doudi.governance.api import router as governance_router  # noqa: E402
 from doudi.guardianship.api import router as guardianship_router  # noqa: E402
 from doudi.integrity.api import router as integrity_router  # noqa: E402
 from doudi.mediation.api import router as mediation_router  # noqa: E402
@@ -92,5 +93,6 @@ api.add_router("/", oversight_router)
 api.add_router("/", village_router)
 api.add_router("/", integrity_router)
 api.add_router("/", programmes_router)
+api.add_router("/", governance_router)
 api.add_router("/", mediation_router)
 api.add_router("/", reports_router)

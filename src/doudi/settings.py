@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "doudi.village",
     "doudi.integrity",
     "doudi.programmes",
+    "doudi.governance",
     "doudi.mediation",
     "doudi.reports",
 ]
@@ -234,6 +235,13 @@ else:
 
 # Uploaded files above this many rows run as a background job with a progress bar.
 DOUDI_INLINE_IMPORT_MAX_ROWS = int(os.environ.get("DOUDI_INLINE_IMPORT_MAX_ROWS", "2000"))
+
+# ABC动态管理 of sanitation workers (governance): the month's pay per grade, in yuan.
+DOUDI_GOVERNANCE_ABC_PAY = {
+    "A": os.environ.get("DOUDI_ABC_PAY_A", "2000"),
+    "B": os.environ.get("DOUDI_ABC_PAY_B", "1600"),
+    "C": os.environ.get("DOUDI_ABC_PAY_C", "1200"),
+}
 
 LOGGING = {
     "version": 1,

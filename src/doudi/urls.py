@@ -20,6 +20,7 @@ urlpatterns = [
     path("village/", include("doudi.village.urls")),
     path("integrity/", include("doudi.integrity.urls")),
     path("programmes/", include("doudi.programmes.urls")),
+    path("governance/", include("doudi.governance.urls")),
     path("mediation/", include("doudi.mediation.urls")),
     path("reports/", include("doudi.reports.urls")),
     path("", include("doudi.core.urls")),

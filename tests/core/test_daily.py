@@ -13,6 +13,7 @@ MODULE_DAILY = {
     "programmes_daily",
     "mediation_daily",
     "village_daily",
+    "governance_daily",
 }
 
 

@@ -80,6 +80,11 @@ class Cap(StrEnum):
     REGISTER_DISPUTES = "register_disputes"  # register a dispute, its parties; follow-up visits
     MEDIATE_DISPUTES = "mediate_disputes"  # escalate and record outcomes at one's own tier or below
     MANAGE_MEDIATION = "manage_mediation"  # committees and their members, the tiers' deadlines
+    # Points schemes (governance, issue 14).
+    VIEW_SCORES = "view_scores"  # schemes, entries, results, lists of one's area
+    MANAGE_SCHEMES = "manage_schemes"  # define schemes, close periods, decide appeals, publish 红黑榜
+    AWARD_POINTS = "award_points"  # award points, file appeals, draft 红黑榜
+    REDEEM_POINTS = "redeem_points"  # the village counter of the 积分超市
 
 
 _READ = {Cap.VIEW_REGIONS, Cap.VIEW_PERSONS}
@@ -240,3 +245,16 @@ SECOND_FACTOR_CAPS: frozenset[Cap] = frozenset(
 
 def needs_second_factor(roles) -> bool:
     return bool(caps_for(roles) & SECOND_FACTOR_CAPS)
+
+
+# Points schemes (governance, issue 14): townships and counties define schemes, close periods,
+# decide appeals and publish the red and black lists; villages award points and run the counter.
+_GOVERNANCE_CAPS = {
+    Role.COUNTY_OFFICER: {Cap.VIEW_SCORES, Cap.MANAGE_SCHEMES, Cap.AWARD_POINTS},
+    Role.TOWNSHIP_CLERK: {Cap.VIEW_SCORES, Cap.MANAGE_SCHEMES, Cap.AWARD_POINTS, Cap.REDEEM_POINTS},
+    Role.VILLAGE_STAFF: {Cap.VIEW_SCORES, Cap.AWARD_POINTS, Cap.REDEEM_POINTS},
+    Role.INSPECTOR: {Cap.VIEW_SCORES},
+    Role.LEADER: {Cap.VIEW_SCORES},
+}
+for _role, _caps in _GOVERNANCE_CAPS.items():
+    ROLE_CAPS[_role] = ROLE_CAPS[_role] | _caps

@@ -38,6 +38,7 @@ from .forms import (
     VoucherForm,
 )
 from .models import Candidate, Committee, Inquiry, Voucher
+from .public import for_village as public_sections
 
 
 def _need(user, cap):
@@ -537,7 +538,9 @@ def public_page(request, code):
             {"village": village.name, "code": village.code, "items": items, "evaluation": evaluation}
         )
     return render(
-        request, "village/public.html", {"village": village, "items": items, "evaluation": evaluation}
+        request,
+        "village/public.html",
+        {"village": village, "items": items, "evaluation": evaluation, "sections": public_sections(village)},
     )
 
 

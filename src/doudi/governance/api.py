@@ -1,0 +1,157 @@
+"""Points-scheme API under /api/v1/governance/: schemes, a period's results with colours and
+grades, a subject's entries, and awarding points — all through the scope (selectors, services)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+
+from doudi.core.roles import Cap
+
+from . import selectors, services
+
+router = Router(tags=["governance"])
+
+
+def _viewer(request, cap=Cap.VIEW_SCORES):
+    user = request.auth
+    if not user.can(cap):
+        raise HttpError(403, "您的角色无权进行此操作。")
+    return user
+
+
+class SchemeOut(Schema):
+    id: int
+    key: str
+    name: str
+    region: str
+    subject_kind: str
+    purpose: str
+    period: str
+    lines: dict
+    thresholds: dict
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region_id
+
+
+class ResultOut(Schema):
+    subject: int
+    name: str
+    village: str
+    total: Decimal
+    breakdown: dict
+    vetoed: bool
+    rank: int
+    colour: str
+    grade: str
+    pay: Decimal | None
+
+
+class EntryOut(Schema):
+    id: int
+    subject: int
+    item: str
+    points: Decimal
+    source: str
+    occurred_on: dt.date
+    note: str
+    corrects: int | None
+
+
+class AwardIn(Schema):
+    subject: int
+    item: int
+    source: str
+    occurred_on: dt.date
+    note: str = ""
+
+
+def _entry(e):
+    return {
+        "id": e.pk,
+        "subject": e.subject_id,
+        "item": e.item.name,
+        "points": e.points,
+        "source": e.source,
+        "occurred_on": e.occurred_on,
+        "note": e.note,
+        "corrects": e.corrects_id,
+    }
+
+
+@router.get("/governance/schemes", response=list[SchemeOut], url_name="governance_api_schemes")
+def scheme_list(request):
+    return list(selectors.schemes(_viewer(request)).order_by("region", "name"))
+
+
+@router.get("/governance/schemes/{scheme_id}", response=SchemeOut, url_name="governance_api_scheme")
+def scheme_read(request, scheme_id: int):
+    return selectors.scheme_or_404(_viewer(request), scheme_id)
+
+
+@router.get(
+    "/governance/schemes/{scheme_id}/results/{period}",
+    response=list[ResultOut],
+    url_name="governance_api_results",
+)
+def results(request, scheme_id: int, period: str):
+    """A closed period's results in the caller's area (totals, ranks, colours or grades and pay)."""
+    user = _viewer(request)
+    scheme = selectors.scheme_or_404(user, scheme_id)
+    close = selectors.closes(user, scheme).filter(period=period).first()
+    if close is None:
+        raise Http404("这个周期还没有结算。")
+    return [
+        {
+            "subject": r.subject_id,
+            "name": r.subject.name,
+            "village": r.village_id,
+            "total": r.total,
+            "breakdown": r.breakdown,
+            "vetoed": r.vetoed,
+            "rank": r.rank,
+            "colour": r.colour,
+            "grade": r.grade,
+            "pay": r.pay,
+        }
+        for r in selectors.results(user, close)
+    ]
+
+
+@router.get(
+    "/governance/subjects/{subject_id}/entries", response=list[EntryOut], url_name="governance_api_entries"
+)
+def subject_entries(request, subject_id: int):
+    user = _viewer(request)
+    subject = selectors.subject_or_404(user, subject_id)
+    return [_entry(e) for e in selectors.entries(user, subject=subject)[:500]]
+
+
+@router.post("/governance/entries", response={201: EntryOut}, url_name="governance_api_award")
+def award(request, payload: AwardIn):
+    """Award an item to a subject (the same checks as the page: scope, item of the scheme, source)."""
+    user = _viewer(request, Cap.AWARD_POINTS)
+    subject = selectors.subject_or_404(user, payload.subject)
+    item = selectors.item_of(subject.scheme, payload.item)
+    if item is None:
+        raise HttpError(422, "该积分项不属于这个方案。")
+    try:
+        entry = services.entry_award(
+            actor=user,
+            subject=subject,
+            item=item,
+            source=payload.source,
+            occurred_on=payload.occurred_on,
+            note=payload.note,
+        )
+    except ValidationError as exc:
+        raise HttpError(422, "；".join(exc.messages)) from exc
+    except PermissionDenied as exc:
+        raise HttpError(403, "您的角色无权进行此操作。") from exc
+    return Status(201, _entry(entry))
