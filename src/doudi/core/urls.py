@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import unit_views, views
+from . import csp, unit_views, views
 from .navigation import NavItem, register
 from .roles import Cap
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("audit/<int:seq>/full/", views.audit_reveal, name="audit_reveal"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notification_read"),
+    path("csp-report/", csp.report, name="csp_report"),
 ]
 
 register(
