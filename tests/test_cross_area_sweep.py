@@ -1,6 +1,6 @@
 """The cross-area sweep (issue 16, docs/security.md): every route whose path names an object is
 requested, for another area's object, by a user of one township in every role, with GET and
-POST; each answer must be 403, 404 or 405 (never 200 or a redirect into the object) and the
+POST (and PATCH, PUT, DELETE on the API); each answer must be 403, 404 or 405 (never 200 or a redirect into the object) and the
 database must not change.
 
 The routes come from the URL resolver, so a route a new module adds is swept without anyone
@@ -374,11 +374,19 @@ ALLOWED = {403, 404, 405}
 ALLOWED_API = ALLOWED | {422}
 
 
+# The API's writes also come as PATCH, PUT and DELETE; pages answer only GET and POST.
+API_METHODS = ("get", "post", "patch", "put", "delete")
+
+
+def methods(url):
+    return API_METHODS if url.startswith("/api/") else ("get", "post")
+
+
 def ask(client, method, url):
     if method == "get":
         return client.get(url)
     if url.startswith("/api/"):
-        return client.post(url, data={}, content_type="application/json")
+        return getattr(client, method)(url, data={}, content_type="application/json")
     return client.post(url, {})
 
 
@@ -412,7 +420,7 @@ def sweep_one(resolved, clients):
     counts, rows = row_counts(), object_rows(objects)
     leaks = []
     for role, client in clients.items():
-        for method in ("get", "post"):
+        for method in methods(url):
             response = ask(client, method, url)
             if response.status_code not in allowed:
                 leaks.append(f"{role} {method.upper()} {url} → {response.status_code}")
