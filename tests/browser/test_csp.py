@@ -38,3 +38,28 @@ def test_the_pages_with_charts_and_handlers_keep_the_policy(page, live_world):
     response = page.goto("/reports/map/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_selector("#map[data-ready='1']")
+
+
+def test_the_declared_behaviours_replace_the_inline_handlers(page, live_world):
+    """`<select data-autosubmit>` (was onchange=) submits its form, bound by core's site.js."""
+    import datetime as dt
+
+    from doudi.oversight import inspections as svc
+
+    w = live_world
+    checklist = svc.checklist_create(actor=w.users.county, region=w.county, name="督查清单")
+    for name in ("2026年第三季度督查", "2026年第四季度督查"):
+        svc.inspection_plan(
+            actor=w.users.inspector,
+            round=name,
+            checklist=checklist,
+            planned_on=dt.date.today(),
+            regions=[w.t1],
+        )
+    log_in(page, "inspector", PASSWORD)
+    page.goto("/oversight/inspections/")
+    assert page.locator("#inspection-list tr[data-inspection]").count() == 2
+    with page.expect_navigation():
+        page.select_option("select[data-autosubmit]", "2026年第四季度督查")
+    assert "round=" in page.url
+    assert page.locator("#inspection-list tr[data-inspection]").count() == 1
