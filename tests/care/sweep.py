@@ -4,12 +4,12 @@
 def _photo(world):
     from doudi.care.models import VisitPhoto
 
-    return VisitPhoto.objects.create(visit=world.other("care.Visit"), upload=world.other("core.Upload"))
+    return VisitPhoto.objects.create(visit=world.other("care.Visit"), upload=world.upload())
 
 
 def _handover_with_signature(world):
     h = world.other("care.MaterialHandover")
-    h.signature = world.other("core.Upload")
+    h.signature = world.upload()
     h.save(update_fields=["signature"])
     return h
 

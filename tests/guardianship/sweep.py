@@ -25,14 +25,14 @@ def _template(world):
 
 def _agreement_with_scan(world):
     a = world.other("guardianship.Agreement")
-    a.signed_scan = world.other("core.Upload")
+    a.signed_scan = world.upload()
     a.save(update_fields=["signed_scan"])
     return a
 
 
 def _consent_with_scan(world):
     c = world.other("guardianship.GuardianConsent")
-    c.document = world.other("core.Upload")
+    c.document = world.upload()
     c.save(update_fields=["document"])
     return c
 

@@ -4,14 +4,12 @@
 def _finding_photo(world):
     from doudi.oversight.models import FindingPhoto
 
-    return FindingPhoto.objects.create(
-        finding=world.other("oversight.Finding"), upload=world.other("core.Upload")
-    )
+    return FindingPhoto.objects.create(finding=world.other("oversight.Finding"), upload=world.upload())
 
 
 def _task_with_evidence(world):
     t = world.other("oversight.RectificationTask")
-    t.evidence_file = world.other("core.Upload")
+    t.evidence_file = world.upload()
     t.save(update_fields=["evidence_file"])
     return t
 
