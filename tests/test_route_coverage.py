@@ -19,6 +19,7 @@ OPEN = {
     "api:openapi-view",
     "api:api-root",
     "api:issue_token",
+    "csp_report",  # browsers' CSP violation reports; tests/core/test_csp.py
 }
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "doudi.core.csp.ContentSecurityPolicyMiddleware",  # docs/security.md
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "doudi.core.middleware.LocaleMiddleware",

@@ -60,30 +60,61 @@ def chromium():
         browser.close()
 
 
+# Every page of every browser test runs under the Content-Security-Policy (core/csp.py): a
+# violation — an inline script or handler, a script from elsewhere — fails the test at teardown.
+# The page reports each `securitypolicyviolation` event through a binding, and Chromium's console
+# errors about the policy are counted too (they also cover violations before the listener runs).
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__doudiCspViolation(e.effectiveDirective + " blocked " + (e.blockedURI || "inline")
+    + " on " + e.documentURI + (e.sourceFile ? " (" + e.sourceFile + ":" + e.lineNumber + ")" : ""));
+}, true);
+"""
+
+
+def csp_watch(context):
+    """Collect the CSP violations of every page of a browser context; returns the list."""
+    violations = []
+    context.expose_binding("__doudiCspViolation", lambda source, text: violations.append(text))
+    context.add_init_script(_CSP_LISTENER)
+
+    def on_console(msg):
+        if msg.type == "error" and "Content Security Policy" in msg.text:
+            violations.append(msg.text)
+
+    context.on("console", on_console)
+    return violations
+
+
+def _new_page(chromium, live_server, **options):
+    context = chromium.new_context(base_url=live_server.url, locale="zh-CN", **options)
+    context.set_default_timeout(15000)
+    violations = csp_watch(context)
+    return context, violations
+
+
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15000)
+    context, violations = _new_page(chromium, live_server, viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     yield pg
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
 def phone(chromium, live_server):
-    context = chromium.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
+    context, violations = _new_page(
+        chromium,
+        live_server,
         viewport={"width": 390, "height": 844},
         is_mobile=True,
         has_touch=True,
     )
-    context.set_default_timeout(15000)
     pg = context.new_page()
     yield pg
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

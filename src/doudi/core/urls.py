@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import account_views, unit_views, views
+from . import account_views, csp, unit_views, views
 from .navigation import NavItem, register
 from .roles import Cap
 
@@ -38,6 +38,7 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("users/tokens/", account_views.token_admin_list, name="token_admin_list"),
     path("users/<int:pk>/2fa-reset/", account_views.second_factor_reset, name="second_factor_reset"),
+    path("csp-report/", csp.report, name="csp_report"),
 ]
 
 register(

@@ -40,5 +40,11 @@ class GovernanceConfig(AppConfig):
             NavItem(
                 _("Red and black lists"), "governance_lists", Cap.VIEW_SCORES, order=73, group="governance"
             ),
-            NavItem(pgettext_lazy("points", "Appeals"), "governance_appeals", Cap.VIEW_SCORES, order=74, group="governance"),
+            NavItem(
+                pgettext_lazy("points", "Appeals"),
+                "governance_appeals",
+                Cap.VIEW_SCORES,
+                order=74,
+                group="governance",
+            ),
         )
