@@ -7,6 +7,7 @@ from decimal import Decimal
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from doudi.core.apitypes import Id
 from doudi.core.roles import Cap
 
 from . import ledger_services, selectors
@@ -74,12 +75,12 @@ def plan_list(request):
 
 
 @router.get("/programmes/plans/{plan_id}", response=PlanOut, url_name="programmes_api_plan")
-def plan_read(request, plan_id: int):
+def plan_read(request, plan_id: Id):
     return selectors.plan_or_404(_viewer(request), plan_id)
 
 
 @router.get("/programmes/plans/{plan_id}/tasks", response=list[TaskOut], url_name="programmes_api_tasks")
-def plan_tasks(request, plan_id: int, on: dt.date | None = None):
+def plan_tasks(request, plan_id: Id, on: dt.date | None = None):
     user = _viewer(request)
     plan = selectors.plan_or_404(user, plan_id)
     rows = selectors.plan_progress(user, plan, on or dt.date.today())
@@ -114,7 +115,7 @@ def plan_tasks(request, plan_id: int, on: dt.date | None = None):
 
 
 @router.get("/programmes/ledgers/{ledger_id}", response=CompletenessOut, url_name="programmes_api_ledger")
-def ledger_read(request, ledger_id: int):
+def ledger_read(request, ledger_id: Id):
     user = _viewer(request)
     t = selectors.ledger_or_404(user, ledger_id)
     _rows, filled, expected = ledger_services.completeness(user, t)
