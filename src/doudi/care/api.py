@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from doudi.core.apitypes import Id, Limit, Offset
 from doudi.core.roles import Cap
 from doudi.core.scope import scoped
 
@@ -62,7 +63,7 @@ class AspectIn(Schema):
 
 
 class VisitIn(Schema):
-    person: int
+    person: Id
     visited_on: dt.date
     aspects: dict[str, AspectIn]
     notes: str = ""
@@ -79,7 +80,7 @@ def _visit_reader(request):
 
 @router.get("/visits", response=list[VisitOut], url_name="care_api_visits")
 def visit_list(
-    request, month: dt.date | None = None, person: int | None = None, limit: int = 100, offset: int = 0
+    request, month: dt.date | None = None, person: Id | None = None, limit: Limit = 100, offset: Offset = 0
 ):
     user = _visit_reader(request)
     qs = scoped(Visit, user).select_related("person", "visitor").order_by("-visited_on", "-pk")
@@ -92,7 +93,7 @@ def visit_list(
 
 
 @router.get("/visits/{visit_id}", response=VisitOut, url_name="care_api_visit")
-def visit_read(request, visit_id: int):
+def visit_read(request, visit_id: Id):
     return sel.visit_get(_visit_reader(request), visit_id)
 
 
@@ -149,7 +150,7 @@ class DeliveryOut(Schema):
 
 
 class DeliveryIn(Schema):
-    order: int
+    order: Id
     delivered_at: dt.datetime | None = None
     done: str
 
@@ -162,14 +163,14 @@ def _delivery_reader(request):
 
 
 @router.get("/service-deliveries", response=list[DeliveryOut], url_name="care_api_deliveries")
-def delivery_list(request, month: dt.date | None = None, limit: int = 100, offset: int = 0):
+def delivery_list(request, month: dt.date | None = None, limit: Limit = 100, offset: Offset = 0):
     user = _delivery_reader(request)
     limit = max(1, min(limit, 500))
     return list(sel.deliveries(user, month=month)[offset : offset + limit])
 
 
 @router.get("/service-deliveries/{delivery_id}", response=DeliveryOut, url_name="care_api_delivery")
-def delivery_read(request, delivery_id: int):
+def delivery_read(request, delivery_id: Id):
     user = _delivery_reader(request)
     from django.http import Http404
 

@@ -6,6 +6,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from . import second_factor, security, selectors, services, unit_selectors
+from .apitypes import Id, SmallInt
 from .models import Region, Unit
 from .roles import Cap
 from .scope import scoped
@@ -121,7 +122,7 @@ def me(request):
 
 
 @router.get("/regions", response=list[RegionOut], summary="Regions in the caller's area")
-def regions(request, level: int | None = None, parent: str | None = None):
+def regions(request, level: SmallInt | None = None, parent: str | None = None):
     qs = scoped(Region, request.auth)
     if level is not None:
         qs = qs.filter(level=level)
@@ -142,7 +143,7 @@ def _unit_reader(request):
 
 
 @router.get("/units", response=list[UnitOut], summary="Organisation units in the caller's area")
-def units(request, kind: str | None = None, parent: int | None = None):
+def units(request, kind: str | None = None, parent: Id | None = None):
     """Scoped like the pages: the caller's region subtree, and their unit's subtree when they are
     bound to a unit. `parent` lists the direct subordinate units of one unit."""
     user = _unit_reader(request)
@@ -155,7 +156,7 @@ def units(request, kind: str | None = None, parent: int | None = None):
 
 
 @router.get("/units/{unit_id}", response=UnitDetailOut, summary="One unit with its figures by year")
-def unit(request, unit_id: int):
+def unit(request, unit_id: Id):
     user = _unit_reader(request)
     obj = unit_selectors.unit_get(user, unit_id)
     obj.figures_shown = list(unit_selectors.unit_figures(user, obj))

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from doudi.core.apitypes import Id
 from doudi.core.roles import Cap
 from doudi.registry.rules import evaluate_eligibility
 
@@ -91,7 +92,7 @@ class DecisionOut(Schema):
     url_name="elig_person_decisions",
     summary="A person's eligibility decisions with their facts and rule trace, newest first",
 )
-def person_decisions(request, person_id: int):
+def person_decisions(request, person_id: Id):
     user = _viewer(request)
     person = selectors.person_get(user, person_id)
     return list(selectors.decisions_for(user, person))
@@ -113,7 +114,7 @@ class AssessmentOut(Schema):
     url_name="elig_person_assessments",
     summary="A person's self-care assessments, newest first",
 )
-def person_assessments(request, person_id: int):
+def person_assessments(request, person_id: Id):
     user = _viewer(request)
     person = selectors.person_get(user, person_id)
     return list(selectors.assessments_for(user, person))

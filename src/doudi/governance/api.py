@@ -53,7 +53,7 @@ class ResultOut(Schema):
     pay: Decimal | None
 
 
-class EntryOut(Schema):
+class PointsEntryOut(Schema):
     id: int
     subject: int
     item: str
@@ -125,7 +125,9 @@ def results(request, scheme_id: int, period: str):
 
 
 @router.get(
-    "/governance/subjects/{subject_id}/entries", response=list[EntryOut], url_name="governance_api_entries"
+    "/governance/subjects/{subject_id}/entries",
+    response=list[PointsEntryOut],
+    url_name="governance_api_entries",
 )
 def subject_entries(request, subject_id: int):
     user = _viewer(request)
@@ -133,7 +135,7 @@ def subject_entries(request, subject_id: int):
     return [_entry(e) for e in selectors.entries(user, subject=subject)[:500]]
 
 
-@router.post("/governance/entries", response={201: EntryOut}, url_name="governance_api_award")
+@router.post("/governance/entries", response={201: PointsEntryOut}, url_name="governance_api_award")
 def award(request, payload: AwardIn):
     """Award an item to a subject (the same checks as the page: scope, item of the scheme, source)."""
     user = _viewer(request, Cap.AWARD_POINTS)

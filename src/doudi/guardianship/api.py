@@ -7,6 +7,8 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from doudi.core.apitypes import Id
+
 from . import permissions, selectors, services
 from .rules import GUARDIAN_KINDS, determine_guardian
 
@@ -119,7 +121,7 @@ class AgreementOut(Schema):
     url_name="care_person_guardianship",
     summary="A person's guardian, candidates, current proposal and full guardianship history",
 )
-def person_guardianship(request, person_id: int):
+def person_guardianship(request, person_id: Id):
     user = _viewer(request)
     person = selectors.person_get(user, person_id)
     candidates = list(selectors.candidates_of(user, person))
@@ -146,7 +148,7 @@ def person_guardianship(request, person_id: int):
     url_name="care_person_agreements",
     summary="A person's guardianship-care agreements, newest first",
 )
-def person_agreements(request, person_id: int):
+def person_agreements(request, person_id: Id):
     user = _viewer(request)
     person = selectors.person_get(user, person_id)
     return list(selectors.agreements_of(user, person))

@@ -13,6 +13,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from doudi.core.apitypes import Id, Limit, Offset
 from doudi.core.models import Region, Unit
 from doudi.core.roles import Cap
 
@@ -24,7 +25,7 @@ router = Router(tags=["integrity"])
 
 class ReportIn(Schema):
     category: str
-    unit: int | None = None
+    unit: Id | None = None
     region: str | None = None
     text: str
     name: str = ""
@@ -220,7 +221,7 @@ def _need(request, *caps):
 
 
 @router.get("/integrity/reports", response=list[ReportOut], url_name="integrity_api_reports")
-def report_list(request, status: str = "", limit: int = 100, offset: int = 0):
+def report_list(request, status: str = "", limit: Limit = 100, offset: Offset = 0):
     user = _need(request, Cap.RECEIVE_REPORTS, Cap.HANDLE_REPORTS)
     qs = selectors.reports(user)
     if status:
@@ -230,7 +231,7 @@ def report_list(request, status: str = "", limit: int = 100, offset: int = 0):
 
 
 @router.get("/integrity/reports/{report_id}", response=ReportOut, url_name="integrity_api_report")
-def report_read(request, report_id: int):
+def report_read(request, report_id: Id):
     return selectors.report_or_404(_need(request, Cap.RECEIVE_REPORTS, Cap.HANDLE_REPORTS), report_id)
 
 
@@ -240,14 +241,14 @@ def campaign_list(request):
 
 
 @router.get("/integrity/campaigns/{campaign_id}", response=CampaignOut, url_name="integrity_api_campaign")
-def campaign_read(request, campaign_id: int):
+def campaign_read(request, campaign_id: Id):
     return selectors.campaign_or_404(_need(request, Cap.RUN_CAMPAIGNS), campaign_id)
 
 
 @router.get(
     "/integrity/campaigns/{campaign_id}/units", response=list[EntryOut], url_name="integrity_api_entries"
 )
-def campaign_units(request, campaign_id: int):
+def campaign_units(request, campaign_id: Id):
     user = _need(request, Cap.RUN_CAMPAIGNS)
     return list(selectors.campaign_entries(user, selectors.campaign_or_404(user, campaign_id)))
 
@@ -255,7 +256,7 @@ def campaign_units(request, campaign_id: int):
 @router.post(
     "/integrity/campaigns/{campaign_id}/selection", response=SelectionOut, url_name="integrity_api_select"
 )
-def campaign_select(request, campaign_id: int):
+def campaign_select(request, campaign_id: Id):
     user = _need(request, Cap.RUN_CAMPAIGNS)
     campaign = selectors.campaign_or_404(user, campaign_id)
     try:
@@ -277,7 +278,7 @@ def form_list(request):
 
 
 @router.put("/integrity/forms/{entry_id}", response=EntryOut, url_name="integrity_api_form")
-def form_submit(request, entry_id: int, payload: FormIn):
+def form_submit(request, entry_id: Id, payload: FormIn):
     user = _need(request, Cap.FILL_SELF_INSPECTION, Cap.RUN_CAMPAIGNS)
     try:
         entry = selectors.entry_or_404(user, entry_id)

@@ -92,7 +92,7 @@ class OutcomeIn(Schema):
     concluded_on: dt.date | None = None
 
 
-class CommitteeOut(Schema):
+class MediationCommitteeOut(Schema):
     region: str
     name: str
     level: str
@@ -195,7 +195,9 @@ def dispute_outcome(request, dispute_id: int, payload: OutcomeIn):
     return _call(services.dispute_conclude, actor=user, dispute=d, **payload.dict())
 
 
-@router.get("/mediation/committees", response=list[CommitteeOut], url_name="mediation_api_committees")
+@router.get(
+    "/mediation/committees", response=list[MediationCommitteeOut], url_name="mediation_api_committees"
+)
 def committee_list(request, problem: str = ""):
     rows = selectors.coverage(_viewer(request), problem)
     return [

@@ -7,6 +7,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from doudi.core.apitypes import Id, Limit, Offset
 from doudi.core.models import Region, User
 from doudi.core.roles import Cap
 from doudi.core.scope import get_scoped_or_404, scoped
@@ -18,7 +19,7 @@ from .sources import Source
 router = Router(tags=["oversight"])
 
 
-class TaskOut(Schema):
+class RectificationOut(Schema):
     id: int
     region: str
     person: int | None
@@ -46,9 +47,9 @@ class TaskOut(Schema):
         return obj.owner.username
 
 
-class TaskIn(Schema):
+class RectificationIn(Schema):
     region: str
-    person: int | None = None
+    person: Id | None = None
     source_kind: str = "complaint"
     source_id: str = ""
     title: str
@@ -63,20 +64,20 @@ def _viewer(request):
     return request.auth
 
 
-@router.get("/rectifications", response=list[TaskOut], url_name="oversight_api_tasks")
-def task_list(request, bucket: str = "open", limit: int = 100, offset: int = 0):
+@router.get("/rectifications", response=list[RectificationOut], url_name="oversight_api_tasks")
+def task_list(request, bucket: str = "open", limit: Limit = 100, offset: Offset = 0):
     user = _viewer(request)
     limit = max(1, min(limit, 500))
     return list(selectors.tasks(user, bucket)[offset : offset + limit])
 
 
-@router.get("/rectifications/{task_id}", response=TaskOut, url_name="oversight_api_task")
-def task_read(request, task_id: int):
+@router.get("/rectifications/{task_id}", response=RectificationOut, url_name="oversight_api_task")
+def task_read(request, task_id: Id):
     return selectors.task_get(_viewer(request), task_id)
 
 
-@router.post("/rectifications", response={201: TaskOut}, url_name="oversight_api_task_create")
-def task_create(request, payload: TaskIn):
+@router.post("/rectifications", response={201: RectificationOut}, url_name="oversight_api_task_create")
+def task_create(request, payload: RectificationIn):
     user = _viewer(request)
     if not user.can(Cap.HANDLE_RECTIFICATION):
         raise HttpError(403, "您的角色无权登记整改任务。")

@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from doudi.core import regions as region_levels
+from doudi.core.apitypes import Id, RequestIssue
 from doudi.core.models import Region
 from doudi.core.roles import Cap
 from doudi.core.scope import scoped
@@ -83,12 +84,12 @@ def plan_list(request):
 
 
 @router.get("/programmes/plans/{plan_id}", response=PlanOut, url_name="programmes_api_plan")
-def plan_read(request, plan_id: int):
+def plan_read(request, plan_id: Id):
     return selectors.plan_or_404(_viewer(request), plan_id)
 
 
 @router.get("/programmes/plans/{plan_id}/tasks", response=list[TaskOut], url_name="programmes_api_tasks")
-def plan_tasks(request, plan_id: int, on: dt.date | None = None):
+def plan_tasks(request, plan_id: Id, on: dt.date | None = None):
     user = _viewer(request)
     plan = selectors.plan_or_404(user, plan_id)
     rows = selectors.plan_progress(user, plan, on or dt.date.today())
@@ -123,7 +124,7 @@ def plan_tasks(request, plan_id: int, on: dt.date | None = None):
 
 
 @router.get("/programmes/ledgers/{ledger_id}", response=CompletenessOut, url_name="programmes_api_ledger")
-def ledger_read(request, ledger_id: int):
+def ledger_read(request, ledger_id: Id):
     user = _viewer(request)
     t = selectors.ledger_or_404(user, ledger_id)
     _rows, filled, expected = ledger_services.completeness(user, t)
@@ -137,7 +138,8 @@ class PlaceError(Schema):
 
 class ImportErrorsOut(Schema):
     detail: str
-    errors: list[PlaceError]
+    # every problem of the file, or, for a request that does not fit the schema, pydantic's list
+    errors: list[PlaceError] | list[RequestIssue]
 
 
 def _manager(request):

@@ -13,11 +13,12 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
+from doudi.core.apitypes import PAGE_MAX, Id, RequestIssue
 from doudi.core.roles import Cap
 
 from . import idcard, selectors, services
@@ -125,7 +126,8 @@ class PersonPatch(Schema):
 
 class ErrorOut(Schema):
     detail: str
-    errors: dict[str, list[str]] = {}
+    # the services' messages by field, or, for a request that does not fit the schema, pydantic's list
+    errors: dict[str, list[str]] | list[RequestIssue] = {}
     existing_id: int | None = None
 
 
@@ -152,6 +154,10 @@ def _error(exc: Exception):
 class AuditedPagination(PageNumberPagination):
     """Page-number pagination that records the viewing of the full ID numbers on the page
     actually returned, when the caller asked for them."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=PAGE_MAX)
+        page_size: int | None = Field(None, ge=1, le=PAGE_MAX)
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         result = super().paginate_queryset(queryset, pagination, request, **params)
@@ -184,7 +190,7 @@ def list_persons(
 
 
 @router.get("/persons/{person_id}", response=PersonOut, url_name="person", summary="One supported person")
-def get_person(request, person_id: int, full_ids: bool = False):
+def get_person(request, person_id: Id, full_ids: bool = False):
     person = selectors.person_get(request.auth, person_id)
     _need(request.auth, Cap.VIEW_PERSONS)
     _ask_full_ids(request, full_ids)
@@ -213,7 +219,7 @@ def create_person(request, data: PersonIn):
     url_name="person_update",
     summary="Change a supported person's record",
 )
-def update_person(request, person_id: int, data: PersonPatch):
+def update_person(request, person_id: Id, data: PersonPatch):
     person = selectors.person_get(request.auth, person_id)
     try:
         services.person_update(actor=request.auth, person=person, **data.dict(exclude_unset=True))

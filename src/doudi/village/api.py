@@ -15,6 +15,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from doudi.core.apitypes import Id, Limit, Offset
 from doudi.core.roles import Cap
 
 from . import selectors, services
@@ -79,7 +80,7 @@ class VoucherIn(Schema):
     purpose: str
     category: str = ""
     number: str = ""
-    corrects: int | None = None
+    corrects: Id | None = None
 
 
 class ReviewIn(Schema):
@@ -260,7 +261,7 @@ def _call(fn, **kw):
 
 
 @router.get("/village/committees", response=list[CommitteeOut], url_name="village_api_committees")
-def committee_list(request, village: str = "", limit: int = 100, offset: int = 0):
+def committee_list(request, village: str = "", limit: Limit = 100, offset: Offset = 0):
     qs = selectors.committees(_viewer(request))
     if village:
         qs = qs.filter(village_id=village)
@@ -270,13 +271,13 @@ def committee_list(request, village: str = "", limit: int = 100, offset: int = 0
 @router.get(
     "/village/committees/{committee_id}/members", response=list[MemberOut], url_name="village_api_members"
 )
-def member_list(request, committee_id: int):
+def member_list(request, committee_id: Id):
     committee = selectors.committee(_viewer(request), committee_id)
     return list(committee.candidates.filter(elected=True).order_by("-chair", "-votes"))
 
 
 @router.get("/village/vouchers", response=list[VoucherOut], url_name="village_api_vouchers")
-def voucher_list(request, village: str = "", status: str = "", limit: int = 100, offset: int = 0):
+def voucher_list(request, village: str = "", status: str = "", limit: Limit = 100, offset: Offset = 0):
     qs = selectors.vouchers(_viewer(request), status=status)
     if village:
         qs = qs.filter(village_id=village)
@@ -284,7 +285,7 @@ def voucher_list(request, village: str = "", status: str = "", limit: int = 100,
 
 
 @router.get("/village/vouchers/{voucher_id}", response=VoucherOut, url_name="village_api_voucher")
-def voucher_read(request, voucher_id: int):
+def voucher_read(request, voucher_id: Id):
     return selectors.voucher(_viewer(request), voucher_id)
 
 
@@ -313,7 +314,7 @@ def voucher_create(request, payload: VoucherIn):
 @router.post(
     "/village/vouchers/{voucher_id}/review", response=VoucherOut, url_name="village_api_voucher_review"
 )
-def voucher_review(request, voucher_id: int, payload: ReviewIn):
+def voucher_review(request, voucher_id: Id, payload: ReviewIn):
     user = _viewer(request)
     if not user.can(Cap.REVIEW_VOUCHERS):
         raise HttpError(403, "只有村务监督委员会成员可以复核凭证。")
@@ -324,7 +325,7 @@ def voucher_review(request, voucher_id: int, payload: ReviewIn):
 
 
 @router.post("/village/vouchers/{voucher_id}/book", response=VoucherOut, url_name="village_api_voucher_book")
-def voucher_book(request, voucher_id: int):
+def voucher_book(request, voucher_id: Id):
     user = _viewer(request)
     if not user.can(Cap.BOOK_VOUCHERS):
         raise HttpError(403, "只有乡镇“三资”委托代理服务中心可以入账。")
@@ -333,7 +334,7 @@ def voucher_book(request, voucher_id: int):
 
 
 @router.get("/village/openness", response=list[OpennessOut], url_name="village_api_openness")
-def openness_list(request, village: str = "", limit: int = 100, offset: int = 0):
+def openness_list(request, village: str = "", limit: Limit = 100, offset: Offset = 0):
     qs = selectors.openness(_viewer(request))
     if village:
         qs = qs.filter(village_id=village)

@@ -1,0 +1,30 @@
+"""Bounded integers for API parameters and bodies, declared in the OpenAPI document.
+
+An id, a filter or an offset outside what the database can compare (SQLite's integers end at
+2**63 - 1) or outside what slicing accepts (negative offsets) is refused with 422 and the API's
+Chinese message (`doudi.api.request_invalid`) before any query, instead of a 500.
+"""
+
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field
+
+DB_INT_MAX = 2**63 - 1  # BigAutoField and SQLite INTEGER
+OFFSET_MAX = 2**31 - 1
+
+Id = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+Offset = Annotated[int, Field(ge=0, le=OFFSET_MAX)]
+# `limit` keeps its clamping to 1..500 in each endpoint; this bound only keeps it a number.
+Limit = Annotated[int, Field(ge=-OFFSET_MAX, le=OFFSET_MAX)]
+SmallInt = Annotated[int, Field(ge=-32768, le=32767)]  # levels, grades, years
+PAGE_MAX = OFFSET_MAX // 1000  # page × page size stays a sliceable offset
+
+
+class RequestIssue(Schema):
+    """One of pydantic's findings on a malformed request (`doudi.api.request_invalid`): part of
+    every endpoint's declared 422 answer, beside the endpoint's own errors."""
+
+    type: str
+    loc: list[str | int]
+    msg: str
