@@ -5,9 +5,12 @@ An id, a filter or an offset outside what the database can compare (SQLite's int
 Chinese message (`doudi.api.request_invalid`) before any query, instead of a 500.
 """
 
+from contextlib import contextmanager
 from typing import Annotated
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Schema
+from ninja.errors import HttpError
 from pydantic import Field
 
 DB_INT_MAX = 2**63 - 1  # BigAutoField and SQLite INTEGER
@@ -28,3 +31,21 @@ class RequestIssue(Schema):
     type: str
     loc: list[str | int]
     msg: str
+
+
+@contextmanager
+def service_errors():
+    """Inside an endpoint, a service's refusal as the API's answer: a ValidationError is a 422 with
+    its messages joined by "；", a PermissionDenied a 403 with its message."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise HttpError(422, "；".join(exc.messages)) from exc
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc) or "您的角色无权进行此操作。") from exc
+
+
+def service_call(fn, **kwargs):
+    """fn(**kwargs) with service_errors()."""
+    with service_errors():
+        return fn(**kwargs)

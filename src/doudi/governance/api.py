@@ -4,12 +4,12 @@ grades, a subject's entries, and awarding points — all through the scope (sele
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from doudi.core.apitypes import service_errors
 from doudi.core.roles import Cap
 
 from . import selectors, services
@@ -143,7 +143,7 @@ def award(request, payload: AwardIn):
     item = selectors.item_of(subject.scheme, payload.item)
     if item is None:
         raise HttpError(422, "该积分项不属于这个方案。")
-    try:
+    with service_errors():
         entry = services.entry_award(
             actor=user,
             subject=subject,
@@ -152,8 +152,4 @@ def award(request, payload: AwardIn):
             occurred_on=payload.occurred_on,
             note=payload.note,
         )
-    except ValidationError as exc:
-        raise HttpError(422, "；".join(exc.messages)) from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, "您的角色无权进行此操作。") from exc
     return Status(201, _entry(entry))

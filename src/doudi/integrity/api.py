@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from doudi.core.apitypes import Id, Limit, Offset
+from doudi.core.apitypes import Id, Limit, Offset, service_errors
 from doudi.core.models import Region, Unit
 from doudi.core.roles import Cap
 
@@ -170,7 +169,7 @@ def report_file(request, payload: ReportIn):
     region = (
         Region.objects.filter(code=payload.region or "", level__gte=4).first() if payload.region else None
     )
-    try:
+    with service_errors():
         report, receipt = services.report_file(
             category=payload.category,
             region=region,
@@ -180,8 +179,6 @@ def report_file(request, payload: ReportIn):
             contact=payload.contact,
             channel=Report.Channel.API,
         )
-    except ValidationError as exc:
-        raise HttpError(422, "；".join(exc.messages)) from exc
     return Status(201, ReceiptOut(receipt=receipt, register_by=report.register_by))
 
 
@@ -207,10 +204,8 @@ def report_follow(request, payload: ReceiptIn):
 )
 def report_follow_message(request, payload: ReceiptIn):
     report = _by_receipt(request, payload.receipt)
-    try:
+    with service_errors():
         services.report_reporter_message(report=report, text=payload.text)
-    except ValidationError as exc:
-        raise HttpError(422, "；".join(exc.messages)) from exc
     return Status(201, _status(report))
 
 
@@ -259,10 +254,8 @@ def campaign_units(request, campaign_id: Id):
 def campaign_select(request, campaign_id: Id):
     user = _need(request, Cap.RUN_CAMPAIGNS)
     campaign = selectors.campaign_or_404(user, campaign_id)
-    try:
+    with service_errors():
         result = services.selection_run(actor=user, campaign=campaign)
-    except ValidationError as exc:
-        raise HttpError(422, "；".join(exc.messages)) from exc
     return SelectionOut(
         selected=result.selected,
         assets_share=result.assets_share,
@@ -285,9 +278,7 @@ def form_submit(request, entry_id: Id, payload: FormIn):
     except Http404 as exc:
         raise HttpError(404, "没有这个记录，或不在您的范围内。") from exc
     lines = {line.code: line.dict() for line in payload.lines}
-    try:
+    with service_errors():
         return services.form_submit(
             actor=user, entry=entry, lines=lines, head_name=payload.head_name, signed_on=payload.signed_on
         )
-    except ValidationError as exc:
-        raise HttpError(422, "；".join(exc.messages)) from exc

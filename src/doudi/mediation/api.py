@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from doudi.core.apitypes import service_call
 from doudi.core.roles import Cap
 
 from . import selectors, services
@@ -119,15 +119,6 @@ def _viewer(request):
     return request.auth
 
 
-def _call(fn, **kw):
-    try:
-        return fn(**kw)
-    except ValidationError as exc:
-        raise HttpError(422, "；".join(exc.messages)) from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-
-
 @router.get("/mediation/disputes", response=list[DisputeOut], url_name="mediation_api_disputes")
 def dispute_list(
     request,
@@ -157,7 +148,7 @@ def dispute_create(request, payload: DisputeIn):
     if not user.can(Cap.REGISTER_DISPUTES):
         raise HttpError(403, "您的角色无权登记纠纷。")
     village = selectors.village(user, payload.village)
-    d = _call(
+    d = service_call(
         services.dispute_register,
         actor=user,
         village=village,
@@ -180,7 +171,9 @@ def dispute_escalate(request, dispute_id: int, payload: EscalateIn):
     if not user.can(Cap.MEDIATE_DISPUTES):
         raise HttpError(403, "您的角色无权移交纠纷。")
     d = selectors.dispute(user, dispute_id)
-    _call(services.dispute_escalate, actor=user, dispute=d, to_tier=payload.to_tier, reason=payload.reason)
+    service_call(
+        services.dispute_escalate, actor=user, dispute=d, to_tier=payload.to_tier, reason=payload.reason
+    )
     return selectors.dispute(user, dispute_id)
 
 
@@ -192,7 +185,7 @@ def dispute_outcome(request, dispute_id: int, payload: OutcomeIn):
     if not user.can(Cap.MEDIATE_DISPUTES):
         raise HttpError(403, "您的角色无权记录调解结果。")
     d = selectors.dispute(user, dispute_id)
-    return _call(services.dispute_conclude, actor=user, dispute=d, **payload.dict())
+    return service_call(services.dispute_conclude, actor=user, dispute=d, **payload.dict())
 
 
 @router.get(

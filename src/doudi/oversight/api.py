@@ -2,12 +2,11 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from doudi.core.apitypes import Id, Limit, Offset
+from doudi.core.apitypes import Id, Limit, Offset, service_errors
 from doudi.core.models import Region, User
 from doudi.core.roles import Cap
 from doudi.core.scope import get_scoped_or_404, scoped
@@ -86,7 +85,7 @@ def task_create(request, payload: RectificationIn):
     owner = scoped(User, user).filter(username=payload.owner, is_active=True).first()
     if owner is None:
         raise HttpError(422, "责任人账号不存在或不在本辖区。")
-    try:
+    with service_errors():
         task = services.rectification_open(
             actor=user,
             source=Source(payload.source_kind, payload.source_id),
@@ -97,8 +96,4 @@ def task_create(request, payload: RectificationIn):
             owner=owner,
             deadline=payload.deadline,
         )
-    except ValidationError as exc:
-        raise HttpError(422, "；".join(exc.messages)) from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
     return Status(201, task)

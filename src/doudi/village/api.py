@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from doudi.core.apitypes import Id, Limit, Offset
+from doudi.core.apitypes import Id, Limit, Offset, service_call
 from doudi.core.roles import Cap
 
 from . import selectors, services
@@ -251,15 +250,6 @@ def _viewer(request):
     return request.auth
 
 
-def _call(fn, **kw):
-    try:
-        return fn(**kw)
-    except ValidationError as exc:
-        raise HttpError(422, "；".join(exc.messages)) from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-
-
 @router.get("/village/committees", response=list[CommitteeOut], url_name="village_api_committees")
 def committee_list(request, village: str = "", limit: Limit = 100, offset: Offset = 0):
     qs = selectors.committees(_viewer(request))
@@ -296,7 +286,7 @@ def voucher_create(request, payload: VoucherIn):
         raise HttpError(403, "您的角色无权录入凭证。")
     village = selectors.village(user, payload.village)
     corrects = selectors.voucher(user, payload.corrects) if payload.corrects else None
-    v = _call(
+    v = service_call(
         services.voucher_create,
         actor=user,
         village=village,
@@ -319,7 +309,7 @@ def voucher_review(request, voucher_id: Id, payload: ReviewIn):
     if not user.can(Cap.REVIEW_VOUCHERS):
         raise HttpError(403, "只有村务监督委员会成员可以复核凭证。")
     voucher = selectors.voucher(user, voucher_id)
-    return _call(
+    return service_call(
         services.voucher_review, actor=user, voucher=voucher, decision=payload.decision, reason=payload.reason
     )
 
@@ -330,7 +320,7 @@ def voucher_book(request, voucher_id: Id):
     if not user.can(Cap.BOOK_VOUCHERS):
         raise HttpError(403, "只有乡镇“三资”委托代理服务中心可以入账。")
     voucher = selectors.voucher(user, voucher_id)
-    return _call(services.voucher_book, actor=user, voucher=voucher)
+    return service_call(services.voucher_book, actor=user, voucher=voucher)
 
 
 @router.get("/village/openness", response=list[OpennessOut], url_name="village_api_openness")
@@ -390,7 +380,7 @@ def inquiry_create(request, payload: InquiryIn):
         raise HttpError(403, "只有村务监督委员会成员可以提出质询、复核或建议。")
     village = selectors.village(user, payload.village)
     voucher = selectors.voucher(user, payload.voucher) if payload.voucher else None
-    inquiry = _call(
+    inquiry = service_call(
         services.inquiry_ask,
         actor=user,
         village=village,
@@ -410,7 +400,7 @@ def inquiry_answer(request, inquiry_id: int, payload: AnswerIn):
     if not user.can(Cap.SUBMIT_VOUCHERS):
         raise HttpError(403, "只有村干部可以书面答复。")
     inquiry = selectors.inquiry(user, inquiry_id)
-    return _call(services.inquiry_answer, actor=user, inquiry=inquiry, answer=payload.answer)
+    return service_call(services.inquiry_answer, actor=user, inquiry=inquiry, answer=payload.answer)
 
 
 @router.get("/village/evaluations", response=list[EvaluationOut], url_name="village_api_evaluations")
