@@ -26,6 +26,20 @@ MALFORMED = [
     f"/api/v1/regions?level={HUGE}",
     f"/api/v1/persons?page={HUGE}",
     f"/api/v1/persons?page=1&page_size={HUGE}",
+    # the endpoints merged after the first fuzzing (village meetings, mediation, governance, plans)
+    "/api/v1/mediation/disputes?offset=-279",
+    f"/api/v1/mediation/disputes?limit=-{HUGE}",
+    f"/api/v1/mediation/disputes?year={HUGE}",
+    f"/api/v1/mediation/disputes/{HUGE}",
+    f"/api/v1/mediation/statistics?year={HUGE}",
+    "/api/v1/village/meetings?offset=-1",
+    f"/api/v1/village/meetings?year={HUGE}",
+    f"/api/v1/village/meetings/{HUGE}",
+    f"/api/v1/village/evaluations?year=-{HUGE}",
+    "/api/v1/village/meetings?year=10000",  # a year no date has: a 500 from the `__year` lookup
+    f"/api/v1/governance/schemes/{HUGE}",
+    f"/api/v1/governance/subjects/{HUGE}/entries",
+    f"/api/v1/programmes/plans/{HUGE}/plan.xlsx",
 ]
 
 

@@ -288,6 +288,7 @@ def test_forged_filters_answer_empty_lists_not_errors(login, mw):
     ):
         r = client.get("/mediation/" + q)
         assert r.status_code == 200, q
-    assert client.get("/api/v1/mediation/disputes?year=99999").json() == []
+    assert client.get("/api/v1/mediation/disputes?year=2099").json() == []
+    assert client.get("/api/v1/mediation/disputes?year=99999").status_code == 422  # no such year
     assert client.get("/mediation/statistics/?year=abc&region=xyz").status_code == 200
     assert client.get("/mediation/committees/?region=abc&problem=zzz").status_code == 200

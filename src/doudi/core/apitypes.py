@@ -20,7 +20,8 @@ Id = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
 Offset = Annotated[int, Field(ge=0, le=OFFSET_MAX)]
 # `limit` keeps its clamping to 1..500 in each endpoint; this bound only keeps it a number.
 Limit = Annotated[int, Field(ge=-OFFSET_MAX, le=OFFSET_MAX)]
-SmallInt = Annotated[int, Field(ge=-32768, le=32767)]  # levels, grades, years
+SmallInt = Annotated[int, Field(ge=-32768, le=32767)]  # levels, grades
+Year = Annotated[int, Field(ge=1, le=9999)]  # a year a date can have (a `__year` lookup builds dates)
 PAGE_MAX = OFFSET_MAX // 1000  # page × page size stays a sliceable offset
 
 

@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from doudi.core.apitypes import service_errors
+from doudi.core.apitypes import Id, service_errors
 from doudi.core.roles import Cap
 
 from . import selectors, services
@@ -61,12 +61,12 @@ class PointsEntryOut(Schema):
     source: str
     occurred_on: dt.date
     note: str
-    corrects: int | None
+    corrects: Id | None
 
 
 class AwardIn(Schema):
-    subject: int
-    item: int
+    subject: Id
+    item: Id
     source: str
     occurred_on: dt.date
     note: str = ""
@@ -91,7 +91,7 @@ def scheme_list(request):
 
 
 @router.get("/governance/schemes/{scheme_id}", response=SchemeOut, url_name="governance_api_scheme")
-def scheme_read(request, scheme_id: int):
+def scheme_read(request, scheme_id: Id):
     return selectors.scheme_or_404(_viewer(request), scheme_id)
 
 
@@ -100,7 +100,7 @@ def scheme_read(request, scheme_id: int):
     response=list[ResultOut],
     url_name="governance_api_results",
 )
-def results(request, scheme_id: int, period: str):
+def results(request, scheme_id: Id, period: str):
     """A closed period's results in the caller's area (totals, ranks, colours or grades and pay)."""
     user = _viewer(request)
     scheme = selectors.scheme_or_404(user, scheme_id)
@@ -129,7 +129,7 @@ def results(request, scheme_id: int, period: str):
     response=list[PointsEntryOut],
     url_name="governance_api_entries",
 )
-def subject_entries(request, subject_id: int):
+def subject_entries(request, subject_id: Id):
     user = _viewer(request)
     subject = selectors.subject_or_404(user, subject_id)
     return [_entry(e) for e in selectors.entries(user, subject=subject)[:500]]

@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from doudi.core.apitypes import service_call
+from doudi.core.apitypes import Id, Limit, Offset, Year, service_call
 from doudi.core.roles import Cap
 
 from . import selectors, services
@@ -122,14 +122,14 @@ def _viewer(request):
 @router.get("/mediation/disputes", response=list[DisputeOut], url_name="mediation_api_disputes")
 def dispute_list(
     request,
-    year: int | None = None,
+    year: Year | None = None,
     region: str = "",
     kind: str = "",
     tier: str = "",
     status: str = "",
     overdue: bool = False,
-    limit: int = 100,
-    offset: int = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ):
     qs = selectors.base(_viewer(request), year=year, region=region)
     params = {"kind": kind, "tier": tier, "status": status, "overdue": overdue}
@@ -138,7 +138,7 @@ def dispute_list(
 
 
 @router.get("/mediation/disputes/{dispute_id}", response=DisputeOut, url_name="mediation_api_dispute")
-def dispute_read(request, dispute_id: int):
+def dispute_read(request, dispute_id: Id):
     return selectors.dispute(_viewer(request), dispute_id)
 
 
@@ -166,7 +166,7 @@ def dispute_create(request, payload: DisputeIn):
     response=DisputeOut,
     url_name="mediation_api_dispute_escalate",
 )
-def dispute_escalate(request, dispute_id: int, payload: EscalateIn):
+def dispute_escalate(request, dispute_id: Id, payload: EscalateIn):
     user = _viewer(request)
     if not user.can(Cap.MEDIATE_DISPUTES):
         raise HttpError(403, "您的角色无权移交纠纷。")
@@ -180,7 +180,7 @@ def dispute_escalate(request, dispute_id: int, payload: EscalateIn):
 @router.post(
     "/mediation/disputes/{dispute_id}/outcome", response=DisputeOut, url_name="mediation_api_dispute_outcome"
 )
-def dispute_outcome(request, dispute_id: int, payload: OutcomeIn):
+def dispute_outcome(request, dispute_id: Id, payload: OutcomeIn):
     user = _viewer(request)
     if not user.can(Cap.MEDIATE_DISPUTES):
         raise HttpError(403, "您的角色无权记录调解结果。")
@@ -207,7 +207,7 @@ def committee_list(request, problem: str = ""):
 
 
 @router.get("/mediation/statistics", response=SharesOut, url_name="mediation_api_statistics")
-def statistics(request, year: int | None = None, region: str = ""):
+def statistics(request, year: Year | None = None, region: str = ""):
     year = year or timezone.localdate().year
     s = selectors.statistics(_viewer(request), year, region)
     return {

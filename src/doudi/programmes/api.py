@@ -205,7 +205,7 @@ def plan_import(
     url_name="programmes_api_plan_workbook",
     summary="A plan as a workbook (.xlsx)",
 )
-def plan_workbook(request, plan_id: int):
+def plan_workbook(request, plan_id: Id):
     user = _manager(request)
     plan = selectors.plan_or_404(user, plan_id)
     if not selectors.manages(user, plan):

@@ -14,7 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from doudi.core.apitypes import Id, Limit, Offset, service_call
+from doudi.core.apitypes import Id, Limit, Offset, Year, service_call
 from doudi.core.roles import Cap
 
 from . import selectors, services
@@ -198,7 +198,7 @@ class InquiryIn(Schema):
     kind: str = "inquiry"  # inquiry | recheck | suggestion
     subject: str
     question: str
-    voucher: int | None = None
+    voucher: Id | None = None
 
 
 class AnswerIn(Schema):
@@ -347,7 +347,9 @@ def _page(qs, limit, offset):
 
 
 @router.get("/village/meetings", response=list[MeetingOut], url_name="village_api_meetings")
-def meeting_list(request, village: str = "", year: int | None = None, limit: int = 100, offset: int = 0):
+def meeting_list(
+    request, village: str = "", year: Year | None = None, limit: Limit = 100, offset: Offset = 0
+):
     qs = selectors.meetings(_viewer(request))
     if village:
         qs = qs.filter(village_id=village)
@@ -357,7 +359,7 @@ def meeting_list(request, village: str = "", year: int | None = None, limit: int
 
 
 @router.get("/village/meetings/{meeting_id}", response=MeetingOut, url_name="village_api_meeting")
-def meeting_read(request, meeting_id: int):
+def meeting_read(request, meeting_id: Id):
     return selectors.meeting(_viewer(request), meeting_id)
 
 
@@ -395,7 +397,7 @@ def inquiry_create(request, payload: InquiryIn):
 @router.post(
     "/village/inquiries/{inquiry_id}/answer", response=InquiryOut, url_name="village_api_inquiry_answer"
 )
-def inquiry_answer(request, inquiry_id: int, payload: AnswerIn):
+def inquiry_answer(request, inquiry_id: Id, payload: AnswerIn):
     user = _viewer(request)
     if not user.can(Cap.SUBMIT_VOUCHERS):
         raise HttpError(403, "只有村干部可以书面答复。")
@@ -404,7 +406,9 @@ def inquiry_answer(request, inquiry_id: int, payload: AnswerIn):
 
 
 @router.get("/village/evaluations", response=list[EvaluationOut], url_name="village_api_evaluations")
-def evaluation_list(request, village: str = "", year: int | None = None, limit: int = 100, offset: int = 0):
+def evaluation_list(
+    request, village: str = "", year: Year | None = None, limit: Limit = 100, offset: Offset = 0
+):
     qs = selectors.evaluations(_viewer(request)).prefetch_related("subjects")
     if village:
         qs = qs.filter(village_id=village)
