@@ -2,15 +2,17 @@
 application's code (governance.scoring.results_query — the query period_close runs), against a
 floor of hand-written SQL computing the same figures, in the same run.
 
-    .venv/bin/python bench/scores.py [--villagers 300000] [--entries 10] [--repeat 3]
+    .venv/bin/python bench/scores.py [--villagers 300000] [--entries 10] [--repeat 5]
 
 Creates the database doudi_bench_scores_<pid> on the PostgreSQL server named by DATABASE_URL
 (default postgres://postgres@127.0.0.1:5432/test), migrates it, loads one county (20 townships ×
 15 villages) with N villagers scored under the shipped 农村党员双项积分 scheme (three dimensions,
 two capped, a veto item; weighted peer and public sources) and about `entries` entries each over
 a year (1 % of them corrected by a later entry, a few vetoes); ANALYZE; then times the
-application's computation of the third quarter for the whole county and the floor, checks both
-give the same total, colour and rank for every villager, and drops the database.
+application's computation of the third quarter for the whole county and the floor (interleaved,
+median of `repeat` each), checks both give the same figures for every villager — total, colour,
+rank, the capped score of each dimension, whether each cap bit, the veto: what period_close
+stores — and drops the database.
 
 Prints one JSON line: villagers, entries, app_s, floor_s, ratio, colours. A measurement, not a
 test; results go to docs/performance.md.
@@ -49,6 +51,12 @@ per_dim AS (
   SELECT subject_id, dimension_id, sum(pts) AS raw, bool_or(veto) AS veto FROM counted GROUP BY 1, 2),
 per_subject AS (
   SELECT s.id, s.village_id,
+         coalesce(sum(LEAST(p.raw, d.cap)) FILTER (WHERE d.key = 'life'), 0) AS d_life,
+         coalesce(bool_or(p.raw > d.cap) FILTER (WHERE d.key = 'life'), false) AS capped_life,
+         coalesce(sum(LEAST(p.raw, d.cap)) FILTER (WHERE d.key = 'model'), 0) AS d_model,
+         coalesce(bool_or(p.raw > d.cap) FILTER (WHERE d.key = 'model'), false) AS capped_model,
+         coalesce(sum(p.raw) FILTER (WHERE d.key = 'veto'), 0) AS d_veto,
+         bool_or(coalesce(p.veto, false)) AS vetoed,
          CASE WHEN bool_or(coalesce(p.veto, false)) THEN %(floor)s
               ELSE coalesce(sum(LEAST(p.raw, d.cap)), 0) END AS total
   FROM governance_subject s
@@ -59,7 +67,8 @@ per_subject AS (
 SELECT id, village_id, total,
        CASE WHEN total < %(red)s THEN 'red' WHEN total < %(yellow)s THEN 'yellow'
             WHEN total < %(blue)s THEN 'blue' ELSE '' END AS colour,
-       rank() OVER (ORDER BY total DESC) AS rank
+       rank() OVER (ORDER BY total DESC) AS rank,
+       d_life, d_model, d_veto, capped_life, capped_model, vetoed
 FROM per_subject ORDER BY rank, id
 """
 
@@ -170,7 +179,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--villagers", type=int, default=300_000)
     parser.add_argument("--entries", type=int, default=10)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
 
     with worklist.bench_database("scores"):
@@ -190,29 +199,38 @@ def main(argv=None) -> int:
         params = {"scheme": scheme.pk, "start": start, "end": end, "floor": scheme.floor, **lines, **weights}
 
         def app():
-            rows, _dims = scoring.results_query(scheme, start, end)
-            return [(r["pk"], r["total"], r["colour"], r["rank"]) for r in rows]
+            rows, dims = scoring.results_query(scheme, start, end)
+            assert [d.key for d in dims] == ["life", "model", "veto"]
+            return [
+                (r["pk"], r["total"], r["colour"], r["rank"], r["d_0"], r["d_1"], r["d_2"])
+                + (r["capped_0"], r["capped_1"], bool(r["vetoed"]))
+                for r in rows
+            ]
 
         def floor():
             with connection.cursor() as c:
                 c.execute(FLOOR, params)
-                return [(r[0], r[2], r[3], r[4]) for r in c.fetchall()]
+                return [(r[0], *r[2:]) for r in c.fetchall()]
 
-        def timed(fn):
-            fn()
-            times = []
-            for _ in range(args.repeat):
+        # Interleaved (app, floor, app, floor, …) after one warm-up each, so that a change in the
+        # load of a shared machine falls on both sides alike; the median of each side.
+        a, f = app(), floor()
+        app_times, floor_times = [], []
+        for _ in range(args.repeat):
+            for fn, times in ((app, app_times), (floor, floor_times)):
                 t = time.perf_counter()
-                out = fn()
+                fn()
                 times.append(time.perf_counter() - t)
-            return statistics.median(times), out
-
-        app_s, a = timed(app)
-        floor_s, f = timed(floor)
+        app_s, floor_s = statistics.median(app_times), statistics.median(floor_times)
         cent = Decimal("0.01")
-        same = [(x[0], Decimal(x[1]).quantize(cent), x[2], x[3]) for x in a] == [
-            (y[0], Decimal(y[1]).quantize(cent), y[2], y[3]) for y in f
-        ]
+
+        def figures(row):
+            pk, total, colour, rank, *scores, c0, c1, vetoed = row
+            numbers = (Decimal(x).quantize(cent) for x in (total, *scores))
+            total, *scores = numbers
+            return (pk, total, colour, rank, *scores, c0, c1, vetoed)
+
+        same = [figures(x) for x in a] == [figures(y) for y in f]
         colours = {c: sum(1 for x in a if x[2] == c) for c in ("red", "yellow", "blue")}
         print(
             json.dumps(

@@ -32,6 +32,9 @@ def test_sql_scores_equal_the_rules(gw):
             )
             if rng.random() < 0.15:
                 services.entry_correct(actor=t1, entry=e, points=rng.choice([0, 1, 3]), note="核实")
+    good = scheme.items.get(code="review-good")
+    for _ in range(3):  # 30 points against the 评议 cap of 20
+        services.entry_award(actor=t1, subject=subjects[0], item=good, source="township", occurred_on=start)
     rule = services.scheme_rule(scheme)
     rows, dims = scoring.results_query(scheme, start, end)
     rows = list(rows)
@@ -48,6 +51,9 @@ def test_sql_scores_equal_the_rules(gw):
         assert row["colour"] == (rules.warning_colour(expected.total, scheme.lines) or "")
         for i, d in enumerate(dims):
             assert D(row[f"d_{i}"]).quantize(D("0.01")) == expected.by_dimension()[d.key].quantize(D("0.01"))
+            assert row[f"capped_{i}"] == (f"cap:{d.key}" in expected.reasons)
         totals[row["pk"]] = expected.total
+    assert any(row[f"capped_{i}"] for row in rows for i in range(len(dims)))  # the caps bite
+    assert any(row["vetoed"] for row in rows)
     ranks = {r.subject: r.rank for r in rules.rank(totals)}
     assert {row["pk"]: row["rank"] for row in rows} == ranks

@@ -443,11 +443,9 @@ def period_close(*, actor, scheme: Scheme, period: str, today: dt.date | None = 
             colour = row["colour"] if scheme.purpose == Scheme.Purpose.RANKING else ""
             if by_rank:
                 colour = rules.rank_colour(row["rank"], len(rows), scheme.lines) or ""
-            reasons = [
-                f"cap:{d.key}"
-                for i, d in enumerate(dims)
-                if d.cap is not None and Decimal(row[f"raw_{i}"]) > d.cap
-            ] + [f"veto:{c}" for c in sorted(vetoes.get(row["pk"], []))]
+            reasons = [f"cap:{d.key}" for i, d in enumerate(dims) if row[f"capped_{i}"]] + [
+                f"veto:{c}" for c in sorted(vetoes.get(row["pk"], []))
+            ]
             counts[colour or grade or "none"] += 1
             results.append(
                 Result(
