@@ -22,6 +22,7 @@ PDF = b"%PDF-1.4\n" + b"0" * 64
 
 ROUTES = {
     "mediation_home": {"url": lambda m: "/mediation/", "methods": ["get"]},
+    "mediation_disputes_xlsx": {"url": lambda m: "/mediation/disputes.xlsx", "methods": ["get"]},
     "mediation_dispute_new": {"url": lambda m: "/mediation/disputes/new/", "methods": ["get", "post"]},
     "mediation_coverage": {"url": lambda m: "/mediation/committees/", "methods": ["get"]},
     "mediation_statistics": {"url": lambda m: "/mediation/statistics/", "methods": ["get"]},
@@ -83,6 +84,11 @@ ROUTES = {
     },
     "api:mediation_api_disputes": {
         "url": lambda m: "/api/v1/mediation/disputes",
+        "methods": ["get"],
+        "api": True,
+    },
+    "api:mediation_api_disputes_xlsx": {
+        "url": lambda m: "/api/v1/mediation/disputes.xlsx",
         "methods": ["get"],
         "api": True,
     },

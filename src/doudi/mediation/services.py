@@ -497,3 +497,20 @@ def followup_record(
 def agreement_generated(*, actor, dispute: Dispute) -> None:
     """Generating the agreement shows the parties' full ID numbers: recorded as a view."""
     audit.record(actor, "view", dispute, extra={"document": "mediation_agreement"})
+
+
+def disputes_exported(*, actor, region, filters: dict, count: int) -> None:
+    """A download of the dispute list (names and masked ID numbers of the parties) is an export of
+    personal data: audited (DESIGN.md promise 2), with the filters that chose the rows."""
+    _require(actor, Cap.VIEW_MEDIATION)
+    _require_area(actor, region.code)
+    with transaction.atomic():
+        audit.record(
+            actor,
+            "export",
+            None,
+            object_type="mediation.dispute",
+            object_repr=f"矛盾纠纷清单 {region.name}",
+            region_code=region.code,
+            extra={"filters": filters, "rows": count},
+        )

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="mediation_home"),
+    path("disputes.xlsx", views.disputes_xlsx, name="mediation_disputes_xlsx"),
     path("disputes/new/", views.dispute_new, name="mediation_dispute_new"),
     path("disputes/<int:pk>/", views.dispute_detail, name="mediation_dispute"),
     path("disputes/<int:pk>/escalate/", views.dispute_escalate, name="mediation_dispute_escalate"),

@@ -14,7 +14,7 @@ from doudi.core import regions as rcodes
 from doudi.core.roles import Cap
 from doudi.core.views import paginate, require_cap
 
-from . import documents, rules, selectors, services
+from . import documents, exports, rules, selectors, services
 from .forms import (
     CommitteeForm,
     ConcludeForm,
@@ -76,10 +76,25 @@ def home(request):
             "tiers": Tier.choices,
             "statuses": Dispute.Status.choices,
             "params": request.GET,
+            "export_query": _without_page(request.GET),
             "today": timezone.localdate(),
             "can": _can(request.user),
         },
     )
+
+
+def _without_page(params) -> str:
+    query = params.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+@require_cap(Cap.VIEW_MEDIATION)
+def disputes_xlsx(request):
+    """The list above as Excel, with the same filters (exports.download: scoped and audited)."""
+    body, name = exports.download(request.user, request.GET)
+    return exports.xlsx_response(body, name)
 
 
 @require_http_methods(["GET", "POST"])
