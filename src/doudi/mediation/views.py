@@ -175,36 +175,38 @@ def _back(pk):
     return redirect("mediation_dispute", pk=pk)
 
 
+def _apply(request, form, call, done: str) -> None:
+    """A form's POST: validate it, call the service with its data, say how it went."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return
+    try:
+        call(form.cleaned_data)
+        messages.success(request, done)
+    except ValidationError as exc:
+        _errors(request, exc)
+
+
+def _dispute_action(request, pk, form, service, done: str, args=lambda data: data):
+    """The dispute page's forms: the dispute through the scope, then `_apply`, back to the
+    dispute. `args` turns the form's data into the service's keyword arguments."""
+    d = selectors.dispute(request.user, pk)
+    _apply(request, form, lambda data: service(actor=request.user, dispute=d, **args(data)), done)
+    return _back(pk)
+
+
 @require_POST
 @require_cap(Cap.MEDIATE_DISPUTES)
 def dispute_escalate(request, pk):
-    d = selectors.dispute(request.user, pk)
     form = EscalateForm(request.POST, choices=Tier.choices)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(pk)
-    try:
-        services.dispute_escalate(actor=request.user, dispute=d, **form.cleaned_data)
-        messages.success(request, _("The dispute was handed over."))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return _back(pk)
+    return _dispute_action(request, pk, form, services.dispute_escalate, _("The dispute was handed over."))
 
 
 @require_POST
 @require_cap(Cap.MEDIATE_DISPUTES)
 def dispute_conclude(request, pk):
-    d = selectors.dispute(request.user, pk)
     form = ConcludeForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(pk)
-    try:
-        services.dispute_conclude(actor=request.user, dispute=d, **form.cleaned_data)
-        messages.success(request, _("The outcome was recorded."))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return _back(pk)
+    return _dispute_action(request, pk, form, services.dispute_conclude, _("The outcome was recorded."))
 
 
 @require_GET
@@ -226,17 +228,14 @@ def dispute_agreement(request, pk):
 @require_POST
 @require_cap(Cap.MEDIATE_DISPUTES)
 def dispute_scan(request, pk):
-    d = selectors.dispute(request.user, pk)
-    form = ScanForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(pk)
-    try:
-        services.scan_attach(actor=request.user, dispute=d, uploaded_file=form.cleaned_data["scan"])
-        messages.success(request, _("The signed agreement was uploaded."))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return _back(pk)
+    return _dispute_action(
+        request,
+        pk,
+        ScanForm(request.POST, request.FILES),
+        services.scan_attach,
+        _("The signed agreement was uploaded."),
+        args=lambda data: {"uploaded_file": data["scan"]},
+    )
 
 
 @require_GET
@@ -254,17 +253,10 @@ def dispute_scan_file(request, pk):
 @require_POST
 @require_cap(Cap.REGISTER_DISPUTES)
 def dispute_followup(request, pk):
-    d = selectors.dispute(request.user, pk)
     form = FollowUpForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(pk)
-    try:
-        services.followup_record(actor=request.user, dispute=d, **form.cleaned_data)
-        messages.success(request, _("The follow-up visit was recorded."))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return _back(pk)
+    return _dispute_action(
+        request, pk, form, services.followup_record, _("The follow-up visit was recorded.")
+    )
 
 
 # ---- committees and coverage ----------------------------------------------------------------
@@ -302,15 +294,12 @@ def committee(request, code):
     if request.method == "POST":
         if not request.user.can(Cap.MANAGE_MEDIATION):
             raise PermissionDenied(_("Your role does not allow this."))
-        form = CommitteeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.committee_create(actor=request.user, region=region, **form.cleaned_data)
-                messages.success(request, _("The mediation committee was set up."))
-            except ValidationError as exc:
-                _errors(request, exc)
-        else:
-            _form_errors(request, form)
+        _apply(
+            request,
+            CommitteeForm(request.POST),
+            lambda data: services.committee_create(actor=request.user, region=region, **data),
+            _("The mediation committee was set up."),
+        )
         return redirect("mediation_committee", code=region.code)
     c = selectors.committee_of(request.user, region)
     level = selectors.LEVEL_OF[region.level]
@@ -338,15 +327,12 @@ def committee(request, code):
 @require_cap(Cap.MANAGE_MEDIATION)
 def member_add(request, pk):
     c = selectors.committee(request.user, pk)
-    form = MemberForm(request.POST)
-    if form.is_valid():
-        try:
-            services.member_add(actor=request.user, committee=c, **form.cleaned_data)
-            messages.success(request, _("The member was added."))
-        except ValidationError as exc:
-            _errors(request, exc)
-    else:
-        _form_errors(request, form)
+    _apply(
+        request,
+        MemberForm(request.POST),
+        lambda data: services.member_add(actor=request.user, committee=c, **data),
+        _("The member was added."),
+    )
     return redirect("mediation_committee", code=c.region_id)
 
 
