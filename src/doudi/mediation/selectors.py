@@ -37,6 +37,11 @@ def settings_region(user, code: str) -> Region:
     return get_scoped_or_404(Region, user, code=code, level__in=(rcodes.COUNTY, rcodes.TOWNSHIP))
 
 
+def template_county(user, code: str) -> Region:
+    """A county whose agreement template the user may look at (its own county; 404 otherwise)."""
+    return get_scoped_or_404(Region, user, code=code, level=rcodes.COUNTY)
+
+
 def committee(user, pk) -> MediationCommittee:
     return get_scoped_or_404(MediationCommittee.objects.select_related("region"), user, pk=pk)
 

@@ -18,5 +18,13 @@ urlpatterns = [
     path("committees/<int:pk>/members/", views.member_add, name="mediation_member_add"),
     path("members/<int:pk>/remove/", views.member_remove, name="mediation_member_remove"),
     path("settings/<str:code>/", views.setting, name="mediation_setting"),
+    path("settings/<str:code>/template/", views.template_upload, name="mediation_template_upload"),
+    path("settings/<str:code>/template/revert/", views.template_revert, name="mediation_template_revert"),
+    path(
+        "settings/<str:code>/template/current.docx", views.template_current, name="mediation_template_current"
+    ),
+    path(
+        "settings/<str:code>/template/default.docx", views.template_default, name="mediation_template_default"
+    ),
     path("statistics/", views.statistics, name="mediation_statistics"),
 ]

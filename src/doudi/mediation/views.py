@@ -24,6 +24,7 @@ from .forms import (
     MemberForm,
     ScanForm,
     SettingForm,
+    TemplateForm,
     party_forms,
 )
 from .models import Dispute, MediationSetting, Tier
@@ -218,11 +219,7 @@ def dispute_agreement(request, pk):
         return _back(pk)
     body = documents.agreement_docx(d)
     services.agreement_generated(actor=request.user, dispute=d)
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''agreement-{d.number}.docx"
-    return response
+    return _docx(body, f"agreement-{d.number}.docx")
 
 
 @require_POST
@@ -370,7 +367,77 @@ def setting(request, code):
                 _errors(request, exc)
         else:
             _form_errors(request, form)
-    return render(request, "mediation/setting.html", {"region": region, "form": form, "current": current})
+    return render(
+        request,
+        "mediation/setting.html",
+        {
+            "region": region,
+            "form": form,
+            "current": current,
+            "template": _template_context(request.user, region),
+        },
+    )
+
+
+# ---- the county's agreement template ----------------------------------------------------------
+
+
+def _template_context(user, region) -> dict | None:
+    """The settings page's template section: a county's own officers only."""
+    if region.level != rcodes.COUNTY or user.region_id != region.code:
+        return None
+    return {
+        "own": documents.county_template(region.code),
+        "form": TemplateForm(),
+        "fields": documents.FIELDS,
+    }
+
+
+def _docx(body: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=documents.DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@require_POST
+@require_cap(Cap.MANAGE_MEDIATION)
+def template_upload(request, code):
+    county = selectors.template_county(request.user, code)
+    _apply(
+        request,
+        TemplateForm(request.POST, request.FILES),
+        lambda data: services.agreement_template_upload(
+            actor=request.user, county=county, uploaded_file=data["template"]
+        ),
+        _("The county's agreement template was saved; agreements are generated from it now."),
+    )
+    return redirect("mediation_setting", code=county.code)
+
+
+@require_POST
+@require_cap(Cap.MANAGE_MEDIATION)
+def template_revert(request, code):
+    county = selectors.template_county(request.user, code)
+    try:
+        services.agreement_template_revert(actor=request.user, county=county)
+        messages.success(request, _("Agreements are generated from the default template again."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("mediation_setting", code=county.code)
+
+
+@require_GET
+@require_cap(Cap.MANAGE_MEDIATION)
+def template_current(request, code):
+    county = selectors.template_county(request.user, code)
+    return _docx(documents.template_bytes(county.code), f"agreement-template-{county.code}.docx")
+
+
+@require_GET
+@require_cap(Cap.MANAGE_MEDIATION)
+def template_default(request, code):
+    selectors.template_county(request.user, code)
+    return _docx(documents.DEFAULT_PATH.read_bytes(), "agreement-template-default.docx")
 
 
 # ---- statistics -----------------------------------------------------------------------------
