@@ -1,7 +1,8 @@
 """Dispute mediation in the browser: a village cadre registers a dispute on a phone through the
 menu; the village cannot settle it in time and the daily check hands it to the township; the
 township clerk settles it with an agreement (.docx downloaded, signed scan uploaded); the
-statistics show it settled within the township, and the number opens the list with it."""
+statistics show it settled within the township, the number opens the list with it, and that list
+downloads as Excel."""
 
 import datetime as dt
 
@@ -24,6 +25,8 @@ def test_village_registers_township_settles_statistics_show(phone, page, live_wo
     phone.goto("/")
     assert menu(phone, "/mediation/") <= 3
     phone.wait_for_selector("#dispute-list")
+    assert phone.is_visible("#export-link")
+    screenshot(phone, "mediation-00-list-phone")
     phone.click("#register-link")
     phone.select_option("#id_kind", "neighbours")
     phone.fill("#id_description", "两户因院墙滴水发生争执，多次协商未果。")
@@ -94,8 +97,28 @@ def test_village_registers_township_settles_statistics_show(phone, page, live_wo
     page.click("#fig-township")
     page.wait_for_selector("#dispute-list")
     assert d.number in page.inner_text("#dispute-list")
+    # the list that number opened, as Excel: the same filter, the parties, no full ID number
+    with page.expect_download() as info:
+        page.click("#export-link")
+    assert "within_township=1" in info.value.url
+    sheet = tmp_path / "disputes.xlsx"
+    info.value.save_as(sheet)
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_index(0).to_python()
+    assert rows[1][0] == "案件编号" and [r[0] for r in rows[2:]] == [d.number]
+    assert "张大山" in rows[2][4] and "李小河" in rows[2][4]
     page.goto("/mediation/committees/")
     screenshot(page, "mediation-05-coverage")
     phone.goto("/mediation/statistics/")
     phone.wait_for_selector("#kind-chart[data-ready='1']")
     screenshot(phone, "mediation-06-statistics-phone")
+
+    # the county's own agreement template: the settings page says the default is in use
+    page.context.clear_cookies()
+    log_in(page, "county", PASSWORD)
+    page.wait_for_load_state()
+    page.goto("/mediation/settings/990121000000/")
+    page.wait_for_selector("#agreement-template")
+    assert "默认模板" in page.inner_text("#template-active")
+    screenshot(page, "mediation-07-template")

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from doudi.mediation import services as svc
 from doudi.mediation.models import (
+    AgreementTemplate,
     CommitteeMember,
     Dispute,
     Escalation,
@@ -15,6 +16,7 @@ from doudi.mediation.models import (
     MediationSetting,
 )
 
+COUNTY = "990121000000"
 T2 = "990121101000"  # town2
 V2 = "990121101201"  # town2's 西河村
 V1B = "990121100201"  # town1's 东山村
@@ -22,6 +24,7 @@ PDF = b"%PDF-1.4\n" + b"0" * 64
 
 ROUTES = {
     "mediation_home": {"url": lambda m: "/mediation/", "methods": ["get"]},
+    "mediation_disputes_xlsx": {"url": lambda m: "/mediation/disputes.xlsx", "methods": ["get"]},
     "mediation_dispute_new": {"url": lambda m: "/mediation/disputes/new/", "methods": ["get", "post"]},
     "mediation_coverage": {"url": lambda m: "/mediation/committees/", "methods": ["get"]},
     "mediation_statistics": {"url": lambda m: "/mediation/statistics/", "methods": ["get"]},
@@ -81,8 +84,38 @@ ROUTES = {
         "methods": ["get", "post"],
         "object": True,
     },
+    # the county's agreement template: the county's own officers only (tests/mediation/test_template.py)
+    "mediation_template_upload": {
+        "url": lambda m: f"/mediation/settings/{COUNTY}/template/",
+        "methods": ["post"],
+        "object": True,
+        "county": True,
+    },
+    "mediation_template_revert": {
+        "url": lambda m: f"/mediation/settings/{COUNTY}/template/revert/",
+        "methods": ["post"],
+        "object": True,
+        "county": True,
+    },
+    "mediation_template_current": {
+        "url": lambda m: f"/mediation/settings/{COUNTY}/template/current.docx",
+        "methods": ["get"],
+        "object": True,
+        "county": True,
+    },
+    "mediation_template_default": {
+        "url": lambda m: f"/mediation/settings/{COUNTY}/template/default.docx",
+        "methods": ["get"],
+        "object": True,
+        "county": True,
+    },
     "api:mediation_api_disputes": {
         "url": lambda m: "/api/v1/mediation/disputes",
+        "methods": ["get"],
+        "api": True,
+    },
+    "api:mediation_api_disputes_xlsx": {
+        "url": lambda m: "/api/v1/mediation/disputes.xlsx",
         "methods": ["get"],
         "api": True,
     },
@@ -146,6 +179,7 @@ def _state():
         MediationCommittee.objects.count(),
         CommitteeMember.objects.count(),
         MediationSetting.objects.count(),
+        AgreementTemplate.objects.count(),
     )
 
 
@@ -166,7 +200,7 @@ def test_town1_gets_404_for_town2_records(login, access, mw, route):
     assert _state() == before
 
 
-@pytest.mark.routes("object", without=("redirects",))
+@pytest.mark.routes("object", without=("redirects", "county"))
 def test_town2_and_the_county_reach_the_same_records(login, access, mw, route):
     for user in (mw.world.users.town2, mw.world.users.county):
         access.expect_get(login(user), route, mw)

@@ -99,3 +99,7 @@ class SettingForm(forms.Form):
     village_days = forms.IntegerField(label=_("Days the village has"), min_value=1, max_value=365)
     township_days = forms.IntegerField(label=_("Days the township has"), min_value=1, max_value=365)
     county_days = forms.IntegerField(label=_("Days the county has"), min_value=1, max_value=365)
+
+
+class TemplateForm(forms.Form):
+    template = forms.FileField(label=_("Agreement template (.docx)"))

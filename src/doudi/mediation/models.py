@@ -38,6 +38,25 @@ class MediationSetting(models.Model):
         return f"{self.region_id} {self.village_days}/{self.township_days}/{self.county_days}"
 
 
+class AgreementTemplate(models.Model):
+    """A county's own Word template of the 人民调解协议书 (docxtpl, the fields of
+    documents.FIELDS); the agreements of the county's disputes are generated from it, else from
+    the shipped default. The uploaded original is kept (core.Upload); reverting to the default
+    deletes this row and keeps the upload."""
+
+    region = models.OneToOneField(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    scope_path = "region"
+
+    def __str__(self):
+        return f"{self.region_id} {self.upload.original_name}"
+
+
 class MediationCommittee(models.Model):
     """The people's mediation committee (人民调解委员会) of one village or township."""
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,6 +35,11 @@ def committee_region(user, code: str) -> Region:
 
 def settings_region(user, code: str) -> Region:
     return get_scoped_or_404(Region, user, code=code, level__in=(rcodes.COUNTY, rcodes.TOWNSHIP))
+
+
+def template_county(user, code: str) -> Region:
+    """A county whose agreement template the user may look at (its own county; 404 otherwise)."""
+    return get_scoped_or_404(Region, user, code=code, level=rcodes.COUNTY)
 
 
 def committee(user, pk) -> MediationCommittee:
@@ -201,6 +207,19 @@ def filtered(qs, params, today: dt.date | None = None):
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(parties__name__icontains=q)).distinct()
     return qs
+
+
+def exported(user, params) -> tuple:
+    """The disputes an export holds — the list page's, with its filters (`base` + `filtered`) —
+    and the region it is narrowed to (the user's own when none is asked for). A `region` outside
+    the user's area, or no region at all, is a 404: a forged code gets no file, not an empty one."""
+    code = (params.get("region") or "").strip()
+    region = get_scoped_or_404(Region, user, code=code) if code else user.region
+    if region is None:
+        raise Http404
+    year = str(params.get("year") or "")
+    qs = base(user, year=int(year) if year.isdigit() else None, region=code)
+    return filtered(qs, params), region
 
 
 def overdue(qs, today: dt.date):

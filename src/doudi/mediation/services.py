@@ -20,8 +20,9 @@ from doudi.core.services import upload_store
 from doudi.registry.idcard import InvalidIdNumber, parse_id_number
 from doudi.registry.models import Person
 
-from . import rules
+from . import documents, rules
 from .models import (
+    AgreementTemplate,
     CommitteeMember,
     Dispute,
     Escalation,
@@ -32,6 +33,7 @@ from .models import (
 )
 
 SCAN_MAX_BYTES = 15 * 1024 * 1024
+TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
 _SCAN_SIGNATURES = (b"%PDF-", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
@@ -497,3 +499,78 @@ def followup_record(
 def agreement_generated(*, actor, dispute: Dispute) -> None:
     """Generating the agreement shows the parties' full ID numbers: recorded as a view."""
     audit.record(actor, "view", dispute, extra={"document": "mediation_agreement"})
+
+
+def disputes_exported(*, actor, region, filters: dict, count: int) -> None:
+    """A download of the dispute list (names and masked ID numbers of the parties) is an export of
+    personal data: audited (DESIGN.md promise 2), with the filters that chose the rows."""
+    _require(actor, Cap.VIEW_MEDIATION)
+    _require_area(actor, region.code)
+    with transaction.atomic():
+        audit.record(
+            actor,
+            "export",
+            None,
+            object_type="mediation.dispute",
+            object_repr=f"矛盾纠纷清单 {region.name}",
+            region_code=region.code,
+            extra={"filters": filters, "rows": count},
+        )
+
+
+# ---- the county's agreement template ------------------------------------------------------------
+
+
+def _require_county_officer(actor, county: Region):
+    """Only the county's own mediation officers change its template (a township's clerk cannot)."""
+    _require(actor, Cap.MANAGE_MEDIATION)
+    _require_area(actor, county.code)
+    if county.level != rcodes.COUNTY or actor.region_id != county.code:
+        raise PermissionDenied("只有本县的调解工作人员可以更换协议书模板。")
+
+
+def agreement_template_upload(*, actor, county: Region, uploaded_file) -> AgreementTemplate:
+    """The county's own 人民调解协议书 template (.docx): checked (documents.check_template), the
+    original kept as an Upload, and from now on used for the county's agreements."""
+    _require_county_officer(actor, county)
+    size = getattr(uploaded_file, "size", 0) or 0
+    if size == 0:
+        raise ValidationError("上传的模板是空文件。")
+    if size > TEMPLATE_MAX_BYTES:
+        raise ValidationError("模板不能超过5MB。")
+    if not (uploaded_file.name or "").lower().endswith(".docx"):
+        raise ValidationError("模板应为 Word 文档（.docx）。旧版 .doc 请先在 Word 或 WPS 中另存为 .docx。")
+    data = uploaded_file.read()
+    uploaded_file.seek(0)
+    documents.check_template(data)
+    with transaction.atomic():
+        upload = upload_store(
+            actor=actor, region=county, uploaded_file=uploaded_file, kind="mediation_agreement_template"
+        )
+        current = AgreementTemplate.objects.select_for_update().filter(region=county).first()
+        before = audit.snapshot(current, ["upload"]) if current else {}
+        if current is None:
+            current = AgreementTemplate(region=county)
+        current.upload = upload
+        current.updated_by = actor
+        current.save()
+        audit.record(
+            actor,
+            "update" if before else "create",
+            current,
+            changes=audit.diff(before, audit.snapshot(current, ["upload"])),
+            extra={"file": upload.original_name, "sha256": upload.sha256},
+        )
+    return current
+
+
+def agreement_template_revert(*, actor, county: Region) -> None:
+    """Back to the shipped default; the county's upload stays kept (core.Upload)."""
+    _require_county_officer(actor, county)
+    with transaction.atomic():
+        current = AgreementTemplate.objects.select_for_update().filter(region=county).first()
+        if current is None:
+            raise ValidationError("本县已在使用系统默认模板。")
+        before = audit.snapshot(current, ["upload"])
+        audit.record(actor, "delete", current, changes=audit.diff(before, {}))
+        current.delete()

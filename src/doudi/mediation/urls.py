@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="mediation_home"),
+    path("disputes.xlsx", views.disputes_xlsx, name="mediation_disputes_xlsx"),
     path("disputes/new/", views.dispute_new, name="mediation_dispute_new"),
     path("disputes/<int:pk>/", views.dispute_detail, name="mediation_dispute"),
     path("disputes/<int:pk>/escalate/", views.dispute_escalate, name="mediation_dispute_escalate"),
@@ -17,5 +18,13 @@ urlpatterns = [
     path("committees/<int:pk>/members/", views.member_add, name="mediation_member_add"),
     path("members/<int:pk>/remove/", views.member_remove, name="mediation_member_remove"),
     path("settings/<str:code>/", views.setting, name="mediation_setting"),
+    path("settings/<str:code>/template/", views.template_upload, name="mediation_template_upload"),
+    path("settings/<str:code>/template/revert/", views.template_revert, name="mediation_template_revert"),
+    path(
+        "settings/<str:code>/template/current.docx", views.template_current, name="mediation_template_current"
+    ),
+    path(
+        "settings/<str:code>/template/default.docx", views.template_default, name="mediation_template_default"
+    ),
     path("statistics/", views.statistics, name="mediation_statistics"),
 ]

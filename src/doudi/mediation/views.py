@@ -14,7 +14,7 @@ from doudi.core import regions as rcodes
 from doudi.core.roles import Cap
 from doudi.core.views import paginate, require_cap
 
-from . import documents, rules, selectors, services
+from . import documents, exports, rules, selectors, services
 from .forms import (
     CommitteeForm,
     ConcludeForm,
@@ -24,6 +24,7 @@ from .forms import (
     MemberForm,
     ScanForm,
     SettingForm,
+    TemplateForm,
     party_forms,
 )
 from .models import Dispute, MediationSetting, Tier
@@ -76,10 +77,25 @@ def home(request):
             "tiers": Tier.choices,
             "statuses": Dispute.Status.choices,
             "params": request.GET,
+            "export_query": _without_page(request.GET),
             "today": timezone.localdate(),
             "can": _can(request.user),
         },
     )
+
+
+def _without_page(params) -> str:
+    query = params.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+@require_cap(Cap.VIEW_MEDIATION)
+def disputes_xlsx(request):
+    """The list above as Excel, with the same filters (exports.download: scoped and audited)."""
+    body, name = exports.download(request.user, request.GET)
+    return exports.xlsx_response(body, name)
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,36 +176,38 @@ def _back(pk):
     return redirect("mediation_dispute", pk=pk)
 
 
+def _apply(request, form, call, done: str) -> None:
+    """A form's POST: validate it, call the service with its data, say how it went."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return
+    try:
+        call(form.cleaned_data)
+        messages.success(request, done)
+    except ValidationError as exc:
+        _errors(request, exc)
+
+
+def _dispute_action(request, pk, form, service, done: str, args=lambda data: data):
+    """The dispute page's forms: the dispute through the scope, then `_apply`, back to the
+    dispute. `args` turns the form's data into the service's keyword arguments."""
+    d = selectors.dispute(request.user, pk)
+    _apply(request, form, lambda data: service(actor=request.user, dispute=d, **args(data)), done)
+    return _back(pk)
+
+
 @require_POST
 @require_cap(Cap.MEDIATE_DISPUTES)
 def dispute_escalate(request, pk):
-    d = selectors.dispute(request.user, pk)
     form = EscalateForm(request.POST, choices=Tier.choices)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(pk)
-    try:
-        services.dispute_escalate(actor=request.user, dispute=d, **form.cleaned_data)
-        messages.success(request, _("The dispute was handed over."))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return _back(pk)
+    return _dispute_action(request, pk, form, services.dispute_escalate, _("The dispute was handed over."))
 
 
 @require_POST
 @require_cap(Cap.MEDIATE_DISPUTES)
 def dispute_conclude(request, pk):
-    d = selectors.dispute(request.user, pk)
     form = ConcludeForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(pk)
-    try:
-        services.dispute_conclude(actor=request.user, dispute=d, **form.cleaned_data)
-        messages.success(request, _("The outcome was recorded."))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return _back(pk)
+    return _dispute_action(request, pk, form, services.dispute_conclude, _("The outcome was recorded."))
 
 
 @require_GET
@@ -201,27 +219,20 @@ def dispute_agreement(request, pk):
         return _back(pk)
     body = documents.agreement_docx(d)
     services.agreement_generated(actor=request.user, dispute=d)
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''agreement-{d.number}.docx"
-    return response
+    return _docx(body, f"agreement-{d.number}.docx")
 
 
 @require_POST
 @require_cap(Cap.MEDIATE_DISPUTES)
 def dispute_scan(request, pk):
-    d = selectors.dispute(request.user, pk)
-    form = ScanForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(pk)
-    try:
-        services.scan_attach(actor=request.user, dispute=d, uploaded_file=form.cleaned_data["scan"])
-        messages.success(request, _("The signed agreement was uploaded."))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return _back(pk)
+    return _dispute_action(
+        request,
+        pk,
+        ScanForm(request.POST, request.FILES),
+        services.scan_attach,
+        _("The signed agreement was uploaded."),
+        args=lambda data: {"uploaded_file": data["scan"]},
+    )
 
 
 @require_GET
@@ -239,17 +250,10 @@ def dispute_scan_file(request, pk):
 @require_POST
 @require_cap(Cap.REGISTER_DISPUTES)
 def dispute_followup(request, pk):
-    d = selectors.dispute(request.user, pk)
     form = FollowUpForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(pk)
-    try:
-        services.followup_record(actor=request.user, dispute=d, **form.cleaned_data)
-        messages.success(request, _("The follow-up visit was recorded."))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return _back(pk)
+    return _dispute_action(
+        request, pk, form, services.followup_record, _("The follow-up visit was recorded.")
+    )
 
 
 # ---- committees and coverage ----------------------------------------------------------------
@@ -287,15 +291,12 @@ def committee(request, code):
     if request.method == "POST":
         if not request.user.can(Cap.MANAGE_MEDIATION):
             raise PermissionDenied(_("Your role does not allow this."))
-        form = CommitteeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.committee_create(actor=request.user, region=region, **form.cleaned_data)
-                messages.success(request, _("The mediation committee was set up."))
-            except ValidationError as exc:
-                _errors(request, exc)
-        else:
-            _form_errors(request, form)
+        _apply(
+            request,
+            CommitteeForm(request.POST),
+            lambda data: services.committee_create(actor=request.user, region=region, **data),
+            _("The mediation committee was set up."),
+        )
         return redirect("mediation_committee", code=region.code)
     c = selectors.committee_of(request.user, region)
     level = selectors.LEVEL_OF[region.level]
@@ -323,15 +324,12 @@ def committee(request, code):
 @require_cap(Cap.MANAGE_MEDIATION)
 def member_add(request, pk):
     c = selectors.committee(request.user, pk)
-    form = MemberForm(request.POST)
-    if form.is_valid():
-        try:
-            services.member_add(actor=request.user, committee=c, **form.cleaned_data)
-            messages.success(request, _("The member was added."))
-        except ValidationError as exc:
-            _errors(request, exc)
-    else:
-        _form_errors(request, form)
+    _apply(
+        request,
+        MemberForm(request.POST),
+        lambda data: services.member_add(actor=request.user, committee=c, **data),
+        _("The member was added."),
+    )
     return redirect("mediation_committee", code=c.region_id)
 
 
@@ -369,7 +367,77 @@ def setting(request, code):
                 _errors(request, exc)
         else:
             _form_errors(request, form)
-    return render(request, "mediation/setting.html", {"region": region, "form": form, "current": current})
+    return render(
+        request,
+        "mediation/setting.html",
+        {
+            "region": region,
+            "form": form,
+            "current": current,
+            "template": _template_context(request.user, region),
+        },
+    )
+
+
+# ---- the county's agreement template ----------------------------------------------------------
+
+
+def _template_context(user, region) -> dict | None:
+    """The settings page's template section: a county's own officers only."""
+    if region.level != rcodes.COUNTY or user.region_id != region.code:
+        return None
+    return {
+        "own": documents.county_template(region.code),
+        "form": TemplateForm(),
+        "fields": documents.FIELDS,
+    }
+
+
+def _docx(body: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=documents.DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@require_POST
+@require_cap(Cap.MANAGE_MEDIATION)
+def template_upload(request, code):
+    county = selectors.template_county(request.user, code)
+    _apply(
+        request,
+        TemplateForm(request.POST, request.FILES),
+        lambda data: services.agreement_template_upload(
+            actor=request.user, county=county, uploaded_file=data["template"]
+        ),
+        _("The county's agreement template was saved; agreements are generated from it now."),
+    )
+    return redirect("mediation_setting", code=county.code)
+
+
+@require_POST
+@require_cap(Cap.MANAGE_MEDIATION)
+def template_revert(request, code):
+    county = selectors.template_county(request.user, code)
+    try:
+        services.agreement_template_revert(actor=request.user, county=county)
+        messages.success(request, _("Agreements are generated from the default template again."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("mediation_setting", code=county.code)
+
+
+@require_GET
+@require_cap(Cap.MANAGE_MEDIATION)
+def template_current(request, code):
+    county = selectors.template_county(request.user, code)
+    return _docx(documents.template_bytes(county.code), f"agreement-template-{county.code}.docx")
+
+
+@require_GET
+@require_cap(Cap.MANAGE_MEDIATION)
+def template_default(request, code):
+    selectors.template_county(request.user, code)
+    return _docx(documents.DEFAULT_PATH.read_bytes(), "agreement-template-default.docx")
 
 
 # ---- statistics -----------------------------------------------------------------------------
