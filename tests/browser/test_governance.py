@@ -137,3 +137,60 @@ def test_scheme_award_close_redeem_and_publish(page, phone, live_world, screensh
     public.goto(f"/village/public/{w.v1.code}/")
     assert "王家" in public.inner_text("#honour-lists")
     screenshot(public, "governance-05-public-lists")
+
+
+def test_weekly_abc_summary_on_a_phone(page, phone, live_world, screenshot):
+    """The township sets up the ABC scheme, the village scores its sanitation worker in two weeks
+    of last month, and the weekly summary opens on a 390px phone: the table scrolls inside its
+    container, not the page; a cell's link opens the worker's entries of that week."""
+    w = live_world
+    month, m_start = _last("month")
+    log_in(page, "town1", PASSWORD)
+    page.goto("/governance/")
+    page.select_option("#id_example", "sanitation-abc")
+    page.select_option("#id_region", w.t1.code)
+    page.click("#scheme-new button[type=submit]")
+    page.wait_for_selector("#subjects")
+    abc = Scheme.objects.get(key="sanitation-abc")
+    page.select_option("#subject-form select[name=village]", w.v1.code)
+    page.fill("#subject-form input[name=name]", "周保洁")
+    page.click("#subject-form button[type=submit]")
+    page.wait_for_selector("#subjects >> text=周保洁")
+    worker = Subject.objects.get(name="周保洁")
+
+    log_in(phone, "village1", PASSWORD)
+    weeks = rules.month_weeks(m_start.year, m_start.month)
+    for code, on in (
+        ("base", weeks[0].start),
+        ("week-litter", weeks[1].start),
+        ("week-good", weeks[2].start),
+    ):
+        phone.goto(f"/governance/award/?scheme={abc.pk}")
+        phone.select_option("#id_subject", str(worker.pk))
+        phone.select_option("#id_item", str(abc.items.get(code=code).pk))
+        phone.fill("#id_occurred_on", on.isoformat())
+        phone.click("#award-form button[type=submit]")
+        phone.wait_for_selector(".msg-success")
+
+    # from the scheme page to the weekly view, then to last month with the month picker
+    phone.goto(f"/governance/{abc.pk}/")
+    phone.click("#abc-weeks-link")
+    phone.wait_for_selector("#abc-weeks")
+    phone.fill("#id_month", month)
+    phone.click("#month-form button[type=submit]")
+    phone.wait_for_selector(f"#abc-weeks th[data-week='{weeks[0].label}']")
+    row = phone.locator(f"#abc-weeks tr[data-subject='{worker.pk}']")
+    assert row.get_attribute("data-grade") == "B"  # 80 − 5 + 5 = 80: B (75 ≤ 80 < 90), provisional
+    assert "预估" in row.inner_text()
+    deducted = row.locator("td.deducted")
+    assert deducted.count() == 1 and "责任区有垃圾堆放" in deducted.get_attribute("title")
+    wrap = phone.evaluate(
+        "() => { const t = document.querySelector('.abc-wrap');"
+        " return [t.scrollWidth, t.clientWidth, document.documentElement.scrollWidth, window.innerWidth]; }"
+    )
+    screenshot(phone, "governance-06-phone-abc-weeks")
+    assert wrap[0] > wrap[1], wrap  # the table is wider than the phone and scrolls in its container
+    assert wrap[2] <= wrap[3], wrap  # the page itself does not scroll sideways
+    deducted.locator("a").click()
+    phone.wait_for_selector("#entries-filter")
+    assert phone.locator("#entries tr[data-entry]").count() == 1

@@ -39,6 +39,7 @@ MALFORMED = [
     "/api/v1/village/meetings?year=10000",  # a year no date has: a 500 from the `__year` lookup
     f"/api/v1/governance/schemes/{HUGE}",
     f"/api/v1/governance/subjects/{HUGE}/entries",
+    f"/api/v1/governance/schemes/{HUGE}/abc-weeks",
     f"/api/v1/programmes/plans/{HUGE}/plan.xlsx",
 ]
 

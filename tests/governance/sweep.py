@@ -28,6 +28,17 @@ def _abc_close(world):
     )
 
 
+def _abc_scheme(world):
+    from doudi.governance.models import Scheme
+
+    return (
+        Scheme.objects.filter(purpose="abc")
+        .exclude(region__code__startswith=world.home.prefix)
+        .order_by("pk")
+        .first()
+    )
+
+
 def sweep(s):
     return {
         "governance/<pk>": s.Obj("governance.Scheme"),
@@ -37,6 +48,9 @@ def sweep(s):
         "governance/appeals/<pk>": s.Obj("governance.Appeal", build=_appeal),
         "governance/periods/<pk>/payroll.xlsx": s.Obj("governance.PeriodClose", build=_abc_close),
         "governance/lists/<pk>": s.Obj("governance.HonourList"),
+        "governance/<pk>/weeks": s.Obj("governance.Scheme", build=_abc_scheme),
+        "governance/<pk>/weeks.xlsx": s.Obj("governance.Scheme", build=_abc_scheme),
+        "governance/schemes/<scheme_id>/abc-weeks": s.Obj("governance.Scheme", build=_abc_scheme),
         "governance/schemes/<scheme_id>": s.Obj("governance.Scheme"),
         "results/<period>": s.Value("2026-Q1"),
         "governance/subjects/<subject_id>": s.Obj("governance.Subject"),

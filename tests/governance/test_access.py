@@ -47,6 +47,7 @@ def t2(gw):
     )
     o.list2 = services.honour_list_draft(actor=u.town2, scheme=gw.market2, village=w.v2, month=m_label)
     abc2 = services.scheme_instantiate(actor=u.town2, region=w.t2, example="sanitation-abc")
+    o.abc2 = abc2
     services.subject_add(actor=u.town2, scheme=abc2, village=w.v2, name="西河保洁员")
     o.abc_close2 = services.period_close(actor=u.town2, scheme=abc2, period=m_label)
     return o
@@ -80,6 +81,16 @@ ROUTES = {
     },
     "governance_ledger_xlsx": {
         "url": lambda o: f"/governance/{o.market2.pk}/redemptions.xlsx",
+        "methods": ["get"],
+        "object": True,
+    },
+    "governance_abc_weeks": {
+        "url": lambda o: f"/governance/{o.abc2.pk}/weeks/",
+        "methods": ["get"],
+        "object": True,
+    },
+    "governance_abc_weeks_xlsx": {
+        "url": lambda o: f"/governance/{o.abc2.pk}/weeks.xlsx",
         "methods": ["get"],
         "object": True,
     },
@@ -144,6 +155,12 @@ ROUTES = {
     },
     "api:governance_api_results": {
         "url": lambda o: f"/api/v1/governance/schemes/{o.org2.pk}/results/{o.close2.period}",
+        "methods": ["get"],
+        "api": True,
+        "object": True,
+    },
+    "api:governance_api_abc_weeks": {
+        "url": lambda o: f"/api/v1/governance/schemes/{o.abc2.pk}/abc-weeks",
         "methods": ["get"],
         "api": True,
         "object": True,
@@ -325,6 +342,7 @@ def test_the_api_is_in_the_openapi_document(client):
         "/api/v1/governance/schemes",
         "/api/v1/governance/schemes/{scheme_id}/results/{period}",
         "/api/v1/governance/subjects/{subject_id}/entries",
+        "/api/v1/governance/schemes/{scheme_id}/abc-weeks",
         "/api/v1/governance/entries",
     ):
         assert p in paths, p

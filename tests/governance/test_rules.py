@@ -258,3 +258,170 @@ def test_percentile_lines_are_checked(lines):
 def test_score_colour_refuses_lines_by_rank():
     with pytest.raises(r.RuleError):
         r.warning_colour(50, PCT)
+
+
+# ---- the weekly ABC summary -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "weeks"),
+    [
+        # March 2026 starts on a Sunday: its first week has one day in March, its last two
+        (
+            2026,
+            3,
+            [
+                ("2026-W09", "2026-03-01", "2026-03-01"),
+                ("2026-W10", "2026-03-02", "2026-03-08"),
+                ("2026-W11", "2026-03-09", "2026-03-15"),
+                ("2026-W12", "2026-03-16", "2026-03-22"),
+                ("2026-W13", "2026-03-23", "2026-03-29"),
+                ("2026-W14", "2026-03-30", "2026-03-31"),
+            ],
+        ),
+        # February 2021: Monday the 1st to Sunday the 28th, exactly four weeks
+        (
+            2021,
+            2,
+            [
+                ("2021-W05", "2021-02-01", "2021-02-07"),
+                ("2021-W06", "2021-02-08", "2021-02-14"),
+                ("2021-W07", "2021-02-15", "2021-02-21"),
+                ("2021-W08", "2021-02-22", "2021-02-28"),
+            ],
+        ),
+        # 1 January 2027 is in the last ISO week of 2026 (week 53)
+        (
+            2027,
+            1,
+            [
+                ("2026-W53", "2027-01-01", "2027-01-03"),
+                ("2027-W01", "2027-01-04", "2027-01-10"),
+                ("2027-W02", "2027-01-11", "2027-01-17"),
+                ("2027-W03", "2027-01-18", "2027-01-24"),
+                ("2027-W04", "2027-01-25", "2027-01-31"),
+            ],
+        ),
+        # 30 December 2024 starts week 1 of 2025
+        (
+            2024,
+            12,
+            [
+                ("2024-W48", "2024-12-01", "2024-12-01"),
+                ("2024-W49", "2024-12-02", "2024-12-08"),
+                ("2024-W50", "2024-12-09", "2024-12-15"),
+                ("2024-W51", "2024-12-16", "2024-12-22"),
+                ("2024-W52", "2024-12-23", "2024-12-29"),
+                ("2025-W01", "2024-12-30", "2024-12-31"),
+            ],
+        ),
+    ],
+)
+def test_month_weeks(year, month, weeks):
+    got = r.month_weeks(year, month)
+    assert [(w.label, w.start.isoformat(), w.end.isoformat()) for w in got] == weeks
+    for w in got:
+        assert w.monday.weekday() == 0 and w.sunday - w.monday == dt.timedelta(days=6)
+        assert w.monday <= w.start <= w.end <= w.sunday
+
+
+@pytest.mark.parametrize(
+    ("day", "week"),
+    [
+        (dt.date(2026, 3, 1), (2026, 9)),  # a Sunday ends its week
+        (dt.date(2026, 3, 2), (2026, 10)),  # a Monday starts one
+        (dt.date(2027, 1, 1), (2026, 53)),
+        (dt.date(2024, 12, 31), (2025, 1)),
+    ],
+)
+def test_week_of(day, week):
+    assert r.week_of(day) == week
+
+
+@pytest.mark.parametrize(
+    ("text", "month"), [("2026-03", (2026, 3)), ("2026-3", (2026, 3)), (" 2026-12 ", (2026, 12))]
+)
+def test_month_of(text, month):
+    assert r.month_of(text) == month
+
+
+@pytest.mark.parametrize(
+    "text", ["", "2026", "2026-13", "2026-00", "1999-05", "2101-01", "26-03", "x-y", "2026-03-01"]
+)
+def test_month_of_refuses_malformed_months(text):
+    with pytest.raises(r.RuleError, match="月份"):
+        r.month_of(text)
+
+
+ABC = r.SchemeRule(
+    dimensions={"weekly": D(100), "monthly": D(10)},
+    items={
+        "base": r.ItemRule("base", "weekly"),
+        "good": r.ItemRule("good", "weekly"),
+        "litter": r.ItemRule("litter", "weekly"),
+        "praise": r.ItemRule("praise", "monthly"),
+        "fired": r.ItemRule("fired", "weekly", veto=True),
+    },
+    weights={"village": D("0.5")},
+)
+MARCH = r.month_weeks(2026, 3)  # W09 (1st) … W14 (30th–31st)
+
+
+def _e(id_, day, item, points, source="township", corrects=None):
+    return (dt.date(2026, 3, day), r.EntryIn(id_, item, D(points), source, corrects))
+
+
+@pytest.mark.parametrize(
+    ("entries", "weeks", "total", "counted"),
+    [
+        # the base on the 1st (a Sunday: week 9), a deduction in week 11, a bonus on the 31st (week 14)
+        (
+            [_e(1, 1, "base", 80), _e(2, 10, "litter", -5), _e(3, 31, "good", 5)],
+            [80, 0, -5, 0, 0, 5],
+            80,
+            [[1], [], [2], [], [], [3]],
+        ),
+        # a village's award weighs 0.5 in its week as in the total
+        (
+            [_e(1, 2, "base", 80), _e(2, 3, "good", 5, "village")],
+            [0, D("82.5"), 0, 0, 0, 0],
+            D("82.5"),
+            [[], [1, 2], [], [], [], []],
+        ),
+        # the cap is per period (the month): the weeks show what was earned, the total is capped
+        (
+            [_e(1, 2, "base", 80), *(_e(10 + w, 2 + 7 * w, "good", 5) for w in range(5))],
+            [0, 85, 5, 5, 5, 5],
+            100,
+            [[], [1, 10], [11], [12], [13], [14]],
+        ),
+        # a correction replaces an entry in its week (0 withdraws it)
+        (
+            [_e(1, 2, "base", 80), _e(2, 10, "litter", -5), _e(3, 10, "litter", 0, corrects=2)],
+            [0, 80, 0, 0, 0, 0],
+            80,
+            [[], [1], [3], [], [], []],
+        ),
+        # a veto sets the month's total to the floor; the weeks still show the points
+        ([_e(1, 2, "base", 80), _e(2, 17, "fired", 0)], [0, 80, 0, 0, 0, 0], 0, [[], [1], [], [2], [], []]),
+        # entries outside the month's weeks count nowhere
+        (
+            [
+                (dt.date(2026, 2, 28), r.EntryIn(1, "good", D(5))),
+                (dt.date(2026, 4, 1), r.EntryIn(2, "good", D(5))),
+                _e(3, 5, "praise", 5),
+            ],
+            [0, 5, 0, 0, 0, 0],
+            5,
+            [[], [3], [], [], [], []],
+        ),
+    ],
+)
+def test_weekly_score(entries, weeks, total, counted):
+    got = r.weekly_score(entries, ABC, MARCH)
+    assert list(got.weeks) == [D(w) for w in weeks]
+    assert got.score.total == D(total)
+    assert [list(x) for x in got.entries] == counted
+    # the total is period_score of the month's entries
+    inside = [e for on, e in entries if dt.date(2026, 3, 1) <= on <= dt.date(2026, 3, 31)]
+    assert got.score.total == r.period_score(inside, ABC).total

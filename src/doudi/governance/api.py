@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
@@ -12,7 +13,8 @@ from ninja.responses import Status
 from doudi.core.apitypes import Id, service_errors
 from doudi.core.roles import Cap
 
-from . import selectors, services
+from . import rules, selectors, services
+from .models import Scheme
 
 router = Router(tags=["governance"])
 
@@ -51,6 +53,47 @@ class ResultOut(Schema):
     colour: str
     grade: str
     pay: Decimal | None
+
+
+class AbcWeekOut(Schema):
+    label: str  # ISO week, "2026-W10"
+    start: dt.date  # its first day in the month
+    end: dt.date  # its last day in the month
+
+
+class AbcWeekCellOut(Schema):
+    week: str
+    points: Decimal
+    entries: list[str]  # "03-10 周督查：责任区有垃圾堆放 -5"
+
+
+class AbcWorkerOut(Schema):
+    subject: int
+    name: str
+    village: str
+    village_name: str
+    weeks: list[AbcWeekCellOut]
+    total: Decimal
+    grade: str
+    pay: Decimal | None
+    vetoed: bool
+    closed: bool
+
+
+class AbcVillageOut(Schema):
+    village: str
+    name: str
+    workers: int
+    grades: dict[str, int]  # {"A": n, "B": n, "C": n}
+
+
+class AbcWeeksOut(Schema):
+    scheme: int
+    month: str
+    closed: bool
+    weeks: list[AbcWeekOut]
+    villages: list[AbcVillageOut]
+    rows: list[AbcWorkerOut]
 
 
 class PointsEntryOut(Schema):
@@ -122,6 +165,58 @@ def results(request, scheme_id: Id, period: str):
         }
         for r in selectors.results(user, close)
     ]
+
+
+@router.get(
+    "/governance/schemes/{scheme_id}/abc-weeks",
+    response=AbcWeeksOut,
+    url_name="governance_api_abc_weeks",
+)
+def abc_weeks(request, scheme_id: Id, month: str = ""):
+    """The weekly summary of an ABC scheme's month (YYYY-MM, this month by default) in the caller's
+    area: per sanitation worker the points of each ISO week touching the month, the month-to-date
+    total, the grade and pay (provisional until the month is closed)."""
+    user = _viewer(request)
+    scheme = selectors.scheme_or_404(user, scheme_id)
+    if scheme.purpose != Scheme.Purpose.ABC:
+        raise HttpError(422, "只有ABC动态管理方案才有周汇总。")
+    try:
+        year, m = rules.month_of(month or timezone.localdate().strftime("%Y-%m"))
+    except rules.RuleError as exc:
+        raise HttpError(422, str(exc)) from exc
+    summary = selectors.abc_weeks(user, scheme, year, m)
+    return {
+        "scheme": scheme.pk,
+        "month": summary.label,
+        "closed": summary.close is not None,
+        "weeks": [{"label": w.label, "start": w.start, "end": w.end} for w in summary.weeks],
+        "villages": [
+            {"village": v.code, "name": v.name, "workers": v.workers, "grades": v.counts}
+            for v in summary.villages
+        ],
+        "rows": [
+            {
+                "subject": r.subject_id,
+                "name": r.name,
+                "village": r.village_code,
+                "village_name": r.village_name,
+                "weeks": [
+                    {
+                        "week": c.week.label,
+                        "points": c.points,
+                        "entries": [f"{on:%m-%d} {name} {p.normalize():f}" for on, name, p in c.items],
+                    }
+                    for c in r.cells
+                ],
+                "total": r.total,
+                "grade": r.grade,
+                "pay": r.pay,
+                "vetoed": r.vetoed,
+                "closed": r.closed,
+            }
+            for r in summary.rows
+        ],
+    }
 
 
 @router.get(

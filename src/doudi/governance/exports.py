@@ -56,3 +56,64 @@ def payroll(user, close) -> io.BytesIO:
     )
     buf.seek(0)
     return buf
+
+
+def abc_weeks(summary) -> io.BytesIO:
+    """The weekly ABC summary (selectors.abc_weeks) as a sheet: one row per worker, a column per
+    week of the month (the week's points; its deductions listed in the last column), the month's
+    total, the grade and the pay (provisional until the month is closed)."""
+    weeks = summary.weeks
+    headers = [
+        "村",
+        "保洁员",
+        *(f"{w.label}（{w.start:%m-%d}至{w.end:%m-%d}）" for w in weeks),
+        "本月累计",
+        "档次",
+        "应发工资（元）",
+        "状态",
+        "扣分明细",
+    ]
+    rows = []
+    for village in summary.villages:
+        for r in village.rows:
+            deductions = "；".join(
+                f"{on:%m-%d} {name} {points.normalize():f}"
+                for cell in r.cells
+                for on, name, points in cell.items
+                if points < 0
+            )
+            rows.append(
+                [
+                    r.village_name,
+                    r.name,
+                    *(float(c.points) for c in r.cells),
+                    float(r.total),
+                    r.grade,
+                    float(r.pay) if r.pay is not None else "",
+                    ("已结算" if r.closed else "预估") + ("（一票否决）" if r.vetoed else ""),
+                    deductions,
+                ]
+            )
+        counts = village.counts
+        rows.append(
+            [
+                f"{village.name}小计",
+                f"{village.workers}人",
+                *("" for _ in weeks),
+                "",
+                f"A{counts['A']} B{counts['B']} C{counts['C']}",
+                float(sum((r.pay or 0) for r in village.rows)),
+                "",
+                "",
+            ]
+        )
+    buf = io.BytesIO()
+    write_xlsx(
+        buf,
+        "周汇总",
+        headers,
+        rows,
+        title=f"{summary.scheme.name} {summary.label} 保洁员周考核汇总",
+    )
+    buf.seek(0)
+    return buf

@@ -18,7 +18,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 RED, YELLOW, BLUE = "red", "yellow", "blue"
@@ -377,3 +377,89 @@ def period_bounds(kind: str, year: int, index: int) -> tuple[date, date]:
     last_month = first_month + months - 1
     end = date(year, last_month, calendar.monthrange(year, last_month)[1])
     return start, end
+
+
+# ---- the weekly ABC summary (周督查、月考核) -----------------------------------------------------
+
+
+def month_of(text: str) -> tuple[int, int]:
+    """ "2026-03" → (2026, 3); anything else (or a year outside 2000–2100) is refused in Chinese."""
+    try:
+        year_text, month_text = (text or "").strip().split("-")
+        if not (len(year_text) == 4 and year_text.isdigit() and 1 <= len(month_text) <= 2):
+            raise ValueError(text)
+        year, month = int(year_text), int(month_text)
+    except ValueError as exc:
+        raise RuleError(f"月份“{text}”格式不对，应为 2026-03。") from exc
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise RuleError(f"月份“{text}”格式不对，应为 2026-03。")
+    return year, month
+
+
+@dataclass(frozen=True)
+class Week:
+    """An ISO week (Monday to Sunday) touching a month; `start`–`end` is its part inside the month:
+    the days whose entries count in this month's cell (the month is the scheme's period)."""
+
+    year: int  # the ISO year (the first days of January may belong to the last year's week 52/53)
+    week: int
+    monday: date
+    sunday: date
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+
+def week_of(day: date) -> tuple[int, int]:
+    """The ISO week of a date: (ISO year, week number); weeks run Monday to Sunday."""
+    iso = day.isocalendar()
+    return iso[0], iso[1]
+
+
+def month_weeks(year: int, month: int) -> list[Week]:
+    """The ISO weeks touching a month, in order (4 to 6 of them), each clipped to the month: plan
+    7, 11 "乡级实行周督查、月考核" — the township inspects weekly, the month is graded."""
+    first, last = period_bounds("month", year, month)
+    monday = first - timedelta(days=first.weekday())
+    out = []
+    while monday <= last:
+        sunday = monday + timedelta(days=6)
+        iso_year, iso_week = week_of(monday)
+        out.append(Week(iso_year, iso_week, monday, sunday, max(monday, first), min(sunday, last)))
+        monday += timedelta(days=7)
+    return out
+
+
+@dataclass(frozen=True)
+class WeeklyScore:
+    """A subject's month in weeks. `weeks[i]` is the weighted sum of the entries that count dated
+    in the i-th week's part of the month — uncapped: the caps are per period (the month), so they
+    bound the month's total, not a week. `score` is period_score of the month's entries so far;
+    sum(weeks) − score.total is what the caps took away (or what a veto set aside)."""
+
+    weeks: tuple[Decimal, ...]
+    entries: tuple[tuple[int, ...], ...]  # the ids of the entries that count, per week
+    score: Score
+
+
+def weekly_score(
+    entries: Iterable[tuple[date, EntryIn]], scheme: SchemeRule, weeks: list[Week]
+) -> WeeklyScore:
+    """Split a subject's month by week (plan 7, 11: 周督查、月考核). `entries` are (date, entry)
+    pairs; those outside the weeks' parts of the month are left out of both the cells and the
+    total. A correction counts in the week of its date (it keeps the corrected entry's date)."""
+    inside = [(on, e) for on, e in entries if weeks and weeks[0].start <= on <= weeks[-1].end]
+    score = period_score((e for _on, e in inside), scheme)
+    counted = set(score.counted)
+    sums = [Decimal(0)] * len(weeks)
+    ids: list[list[int]] = [[] for _ in weeks]
+    for on, e in inside:
+        if e.id not in counted:
+            continue
+        i = next(i for i, w in enumerate(weeks) if w.start <= on <= w.end)
+        sums[i] += _dec(e.points) * _dec(scheme.weights.get(e.source, 1))
+        ids[i].append(e.id)
+    return WeeklyScore(tuple(sums), tuple(tuple(x) for x in ids), score)

@@ -7,6 +7,11 @@ entries, results, goods, redemptions and lists are scoped by their village.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
@@ -17,6 +22,7 @@ from doudi.core import regions
 from doudi.core.models import Region
 from doudi.core.scope import get_scoped_or_404, scoped
 
+from . import rules
 from .models import Appeal, Entry, Goods, HonourList, Item, PeriodClose, Redemption, Result, Scheme, Subject
 
 NOT_FOUND = "您的管辖范围内没有这条记录。"
@@ -211,3 +217,153 @@ def find_colour_result(user, result_id: str):
         url=reverse("governance_close", args=[result.close_id]),
         text=f"{result.close.scheme.name} {result.close.period} {result.subject.name}",
     )
+
+
+# ---- the weekly ABC summary (周督查、月考核) -----------------------------------------------------
+
+
+def scheme_rule(scheme: Scheme) -> rules.SchemeRule:
+    """What rules.period_score needs of a scheme (two queries: dimensions, items)."""
+    dims = {d.key: d.cap for d in scheme.dimensions.all()}
+    items = {
+        i.code: rules.ItemRule(i.code, i.dimension.key, i.veto, i.black)
+        for i in scheme.items.select_related("dimension")
+    }
+    weights = {k: Decimal(str(v)) for k, v in (scheme.weights or {}).items()}
+    return rules.SchemeRule(dims, items, weights, scheme.floor)
+
+
+def abc_pay() -> dict:
+    """The pay per grade (settings.DOUDI_GOVERNANCE_ABC_PAY; docs/governance.md)."""
+    return getattr(settings, "DOUDI_GOVERNANCE_ABC_PAY", {"A": "2000", "B": "1600", "C": "1200"})
+
+
+@dataclass
+class AbcCell:
+    week: rules.Week
+    points: Decimal
+    items: list = field(default_factory=list)  # (date, item name, points) of the entries that count
+
+    @property
+    def title(self) -> str:
+        return "；".join(f"{on:%m-%d} {name} {points.normalize():+f}" for on, name, points in self.items)
+
+    @property
+    def deducted(self) -> bool:
+        return any(points < 0 for _on, _name, points in self.items)
+
+
+@dataclass
+class AbcRow:
+    subject_id: int
+    name: str
+    village_code: str
+    village_name: str
+    cells: list
+    total: Decimal
+    grade: str
+    pay: Decimal | None
+    vetoed: bool
+    capped: bool
+    closed: bool  # grade and pay are the closed month's results, not provisional
+
+
+@dataclass
+class AbcVillage:
+    code: str
+    name: str
+    rows: list = field(default_factory=list)
+
+    @property
+    def workers(self) -> int:
+        return len(self.rows)
+
+    @property
+    def counts(self) -> dict:
+        out = dict.fromkeys(rules.GRADES, 0)
+        for r in self.rows:
+            if r.grade in out:
+                out[r.grade] += 1
+        return out
+
+
+@dataclass
+class AbcWeeks:
+    scheme: Scheme
+    year: int
+    month: int
+    weeks: list
+    villages: list
+    close: PeriodClose | None
+
+    @property
+    def label(self) -> str:
+        return rules.period_label("month", self.year, self.month)
+
+    @property
+    def rows(self) -> list:
+        return [r for v in self.villages for r in v.rows]
+
+
+def abc_weeks(user, scheme: Scheme, year: int, month: int) -> AbcWeeks:
+    """The weekly summary of an ABC scheme's month in the user's area: per sanitation worker the
+    points of each ISO week touching the month (rules.weekly_score), the month-to-date total, the
+    grade it gives now (rules.abc_grade) and the pay (rules.grade_pay) — or, once the month is
+    closed, the closed results' grade and pay. A fixed number of queries, whatever the number of
+    workers: the subjects, the month's entries, the scheme's rule, the close and its results."""
+    weeks = rules.month_weeks(year, month)
+    start, end = weeks[0].start, weeks[-1].end
+    rule = scheme_rule(scheme)
+    by_subject: dict[int, list] = defaultdict(list)
+    names: dict[int, str] = {}
+    rows = (
+        scoped(Entry.objects.filter(scheme=scheme, occurred_on__gte=start, occurred_on__lte=end), user)
+        .order_by("occurred_on", "pk")
+        .values_list(
+            "pk", "subject_id", "item__code", "item__name", "points", "source", "occurred_on", "corrects_id"
+        )
+    )
+    for pk, subject_id, code, name, points, source, on, corrects in rows:
+        by_subject[subject_id].append((on, rules.EntryIn(pk, code, points, source, corrects)))
+        names[pk] = name
+    close = closes(user, scheme).filter(period=rules.period_label("month", year, month)).first()
+    closed = {r.subject_id: r for r in results(user, close)} if close is not None else {}
+    pay = abc_pay()
+    villages: dict[str, AbcVillage] = {}
+    for subject in subjects(user, scheme).order_by("village", "name", "pk"):
+        dated = by_subject.get(subject.pk, [])
+        ws = rules.weekly_score(dated, rule, weeks)
+        when = {e.id: on for on, e in dated}
+        points = {e.id: e.points for _on, e in dated}
+        cells = [
+            AbcCell(w, p, [(when[i], names[i], points[i]) for i in ids])
+            for w, p, ids in zip(weeks, ws.weeks, ws.entries, strict=True)
+        ]
+        result = closed.get(subject.pk)
+        if result is not None:
+            total, grade, amount, is_closed = result.total, result.grade, result.pay, True
+        elif close is not None:  # added after the month closed: no result of its own
+            total, grade, amount, is_closed = ws.score.total, "", None, True
+        else:
+            total = ws.score.total
+            grade = rules.abc_grade(total, scheme.thresholds)
+            amount, is_closed = rules.grade_pay(grade, pay), False
+        village = villages.setdefault(
+            subject.village_id, AbcVillage(subject.village_id, subject.village.name)
+        )
+        village.rows.append(
+            AbcRow(
+                subject_id=subject.pk,
+                name=subject.name,
+                village_code=subject.village_id,
+                village_name=subject.village.name,
+                cells=cells,
+                total=total,
+                grade=grade,
+                pay=amount,
+                vetoed=ws.score.vetoed if result is None else result.vetoed,
+                capped=any(r.startswith("cap:") for r in ws.score.reasons),
+                closed=is_closed,
+            )
+        )
+    return AbcWeeks(scheme, year, month, weeks, list(villages.values()), close)

@@ -21,7 +21,7 @@ from doudi.core.roles import Cap
 from doudi.core.scope import in_scope
 from doudi.core.workdays import add_working_days
 
-from . import rules, schemefile, scoring
+from . import exports, rules, schemefile, scoring, selectors
 from .models import (
     Appeal,
     Dimension,
@@ -137,13 +137,7 @@ def scheme_set_lines(*, actor, scheme: Scheme, lines: dict) -> Scheme:
 
 
 def scheme_rule(scheme: Scheme) -> rules.SchemeRule:
-    dims = {d.key: d.cap for d in scheme.dimensions.all()}
-    items = {
-        i.code: rules.ItemRule(i.code, i.dimension.key, i.veto, i.black)
-        for i in scheme.items.select_related("dimension")
-    }
-    weights = {k: Decimal(str(v)) for k, v in (scheme.weights or {}).items()}
-    return rules.SchemeRule(dims, items, weights, scheme.floor)
+    return selectors.scheme_rule(scheme)
 
 
 # ---- subjects -------------------------------------------------------------------------------------
@@ -661,3 +655,22 @@ def evidence_store(*, actor, village: Region, uploaded):
     if head != b"%PDF-":
         check_image(uploaded, what="证明材料")
     return upload_store(actor=actor, region=village, uploaded_file=uploaded, kind="governance_evidence")
+
+
+# ---- exports --------------------------------------------------------------------------------------
+
+
+def abc_weeks_export(*, actor, summary):
+    """The weekly ABC summary as an .xlsx (names and pay of the workers in the actor's area): the
+    download is written to the audit log (DESIGN.md promise 4)."""
+    _require(actor, Cap.VIEW_SCORES)
+    with transaction.atomic():
+        buf = exports.abc_weeks(summary)
+        audit.record(
+            actor,
+            "export",
+            summary.scheme,
+            region_code=actor.region_id,
+            extra={"sheet": "abc-weeks", "month": summary.label, "rows": len(summary.rows)},
+        )
+    return buf

@@ -22,7 +22,7 @@ from doudi.core.roles import Cap
 from doudi.core.scope import scoped
 from doudi.core.views import paginate
 
-from . import exports, schemefile, selectors, services
+from . import exports, rules, schemefile, selectors, services
 from .models import Appeal, HonourList, Scheme
 
 
@@ -201,6 +201,59 @@ def payroll_xlsx(request, pk):
     return _xlsx(exports.payroll(request.user, close), f"payroll-{close.period}.xlsx")
 
 
+def _abc_scheme_and_month(request, pk):
+    """An ABC scheme of the user's area and the month asked for (?month=YYYY-MM, this month by
+    default); another purpose is a 404, a malformed month a Chinese message and this month."""
+    scheme = selectors.scheme_or_404(request.user, pk)
+    if scheme.purpose != Scheme.Purpose.ABC:
+        raise Http404(_("The weekly summary is for ABC schemes only."))
+    today = timezone.localdate()
+    text = request.GET.get("month") or today.strftime("%Y-%m")
+    try:
+        year, month = rules.month_of(text)
+    except rules.RuleError as exc:
+        return scheme, None, str(exc)
+    return scheme, (year, month), ""
+
+
+def abc_weeks(request, pk):
+    """The weekly ABC summary (周督查、月考核): per sanitation worker the points of each week of the
+    month, the month-to-date total, its grade and pay (provisional until the month is closed)."""
+    _need(request.user, Cap.VIEW_SCORES)
+    scheme, month, error = _abc_scheme_and_month(request, pk)
+    if month is None:
+        messages.error(request, error)
+        today = timezone.localdate()
+        month = (today.year, today.month)
+    summary = selectors.abc_weeks(request.user, scheme, *month)
+    first = summary.weeks[0].start
+    previous = (first - dt.timedelta(days=1)).strftime("%Y-%m")
+    following = (summary.weeks[-1].end + dt.timedelta(days=1)).strftime("%Y-%m")
+    return render(
+        request,
+        "governance/abc_weeks.html",
+        {
+            "scheme": scheme,
+            "summary": summary,
+            "previous": previous,
+            "following": following if following <= timezone.localdate().strftime("%Y-%m") else "",
+            "this_month": timezone.localdate().strftime("%Y-%m"),
+        },
+    )
+
+
+def abc_weeks_xlsx(request, pk):
+    """The weekly ABC summary as a spreadsheet (audited: names and pay of the area's workers)."""
+    _need(request.user, Cap.VIEW_SCORES)
+    scheme, month, error = _abc_scheme_and_month(request, pk)
+    if month is None:
+        raise Http404(error)
+    summary = selectors.abc_weeks(request.user, scheme, *month)
+    return _xlsx(
+        services.abc_weeks_export(actor=request.user, summary=summary), f"abc-weeks-{summary.label}.xlsx"
+    )
+
+
 def _xlsx(buf: io.BytesIO, name: str) -> HttpResponse:
     response = HttpResponse(
         buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -272,11 +325,19 @@ def subject_detail(request, pk):
     _need(request.user, Cap.VIEW_SCORES)
     subject = selectors.subject_or_404(request.user, pk)
     entries = selectors.entries(request.user, subject=subject).select_related("corrects", "appeal")
+    # ?from=…&to=…: the entries of a week (the weekly ABC summary links its cells here)
+    since, until = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    if since:
+        entries = entries.filter(occurred_on__gte=since)
+    if until:
+        entries = entries.filter(occurred_on__lte=until)
     return render(
         request,
         "governance/subject_detail.html",
         {
             "subject": subject,
+            "since": since,
+            "until": until,
             "entries": paginate(request, entries),
             "results": subject.results.select_related("close").order_by("-close__end")[:12],
             "redemptions": subject.redemptions.select_related("goods")[:20],
