@@ -660,17 +660,41 @@ def evidence_store(*, actor, village: Region, uploaded):
 # ---- exports --------------------------------------------------------------------------------------
 
 
-def abc_weeks_export(*, actor, summary):
-    """The weekly ABC summary as an .xlsx (names and pay of the workers in the actor's area): the
-    download is written to the audit log (DESIGN.md promise 4)."""
+def _exported(actor, target, build, **extra):
+    """An .xlsx of names (and points or pay) in the actor's area, its download written to the audit
+    log in the same transaction (DESIGN.md promise 4)."""
     _require(actor, Cap.VIEW_SCORES)
     with transaction.atomic():
-        buf = exports.abc_weeks(summary)
-        audit.record(
-            actor,
-            "export",
-            summary.scheme,
-            region_code=actor.region_id,
-            extra={"sheet": "abc-weeks", "month": summary.label, "rows": len(summary.rows)},
-        )
+        buf = build()
+        audit.record(actor, "export", target, region_code=actor.region_id, extra=extra)
     return buf
+
+
+def abc_weeks_export(*, actor, summary):
+    """The weekly ABC summary (names and pay of the area's workers)."""
+    return _exported(
+        actor,
+        summary.scheme,
+        lambda: exports.abc_weeks(summary),
+        sheet="abc-weeks",
+        month=summary.label,
+        rows=len(summary.rows),
+    )
+
+
+def payroll_export(*, actor, close):
+    """A closed month's payroll of the sanitation workers in the actor's area (工资表)."""
+    return _exported(
+        actor, close, lambda: exports.payroll(actor, close), sheet="payroll", period=close.period
+    )
+
+
+def redemption_ledger_export(*, actor, scheme, month: str):
+    """The month's redemption ledger (兑换台账) of the villages in the actor's area."""
+    return _exported(
+        actor,
+        scheme,
+        lambda: exports.redemption_ledger(actor, scheme, month),
+        sheet="redemptions",
+        month=month,
+    )

@@ -22,7 +22,7 @@ from doudi.core.roles import Cap
 from doudi.core.scope import scoped
 from doudi.core.views import paginate
 
-from . import exports, rules, schemefile, selectors, services
+from . import rules, schemefile, selectors, services
 from .models import Appeal, HonourList, Scheme
 
 
@@ -198,7 +198,7 @@ def payroll_xlsx(request, pk):
     close = selectors.close_or_404(request.user, pk)
     if close.scheme.purpose != Scheme.Purpose.ABC:
         raise Http404(selectors.NOT_FOUND)
-    return _xlsx(exports.payroll(request.user, close), f"payroll-{close.period}.xlsx")
+    return _xlsx(services.payroll_export(actor=request.user, close=close), f"payroll-{close.period}.xlsx")
 
 
 def _abc_scheme_and_month(request, pk):
@@ -487,7 +487,8 @@ def ledger_xlsx(request, pk):
         services.month_bounds(month)
     except ValidationError as exc:
         raise Http404(str(exc)) from exc
-    return _xlsx(exports.redemption_ledger(request.user, scheme, month), f"redemptions-{month}.xlsx")
+    buf = services.redemption_ledger_export(actor=request.user, scheme=scheme, month=month)
+    return _xlsx(buf, f"redemptions-{month}.xlsx")
 
 
 # ---- 红黑榜 ---------------------------------------------------------------------------------------
