@@ -725,13 +725,18 @@ def inquiry_answer(*, actor, inquiry, answer: str) -> Inquiry:
     return locked
 
 
-def _rectification_owner(township: str):
-    """Who follows up an overdue answer: the township's civil-affairs office (民政办), which guides
-    village self-government — its first active account that handles rectification tasks."""
-    for user in User.objects.filter(region_id=township, is_active=True).order_by("username"):
-        if user.can(Cap.HANDLE_RECTIFICATION) and user.can(Cap.VIEW_PERSONS):
-            return user
-    return None
+def _first_account(*caps):
+    """region code → the first active account there (by username) with every one of `caps`, or
+    None; each region is looked up once per daily run."""
+    found: dict[str, object] = {}
+
+    def first(code: str):
+        if code not in found:
+            accounts = User.objects.filter(region_id=code, is_active=True).order_by("username")
+            found[code] = next((u for u in accounts if all(u.can(c) for c in caps)), None)
+        return found[code]
+
+    return first
 
 
 def inquiries_overdue(*, actor, region_prefix: str, today: dt.date | None = None) -> dict:
@@ -745,13 +750,12 @@ def inquiries_overdue(*, actor, region_prefix: str, today: dt.date | None = None
         Inquiry.objects.filter(answered_on__isnull=True, due_on__lt=today, task_id__isnull=True),
         region_prefix,
     ).select_related("village")
-    owners: dict[str, object] = {}
+    # The township's civil-affairs office (民政办), which guides village self-government: its first
+    # active account that handles rectification tasks.
+    owner_in = _first_account(Cap.HANDLE_RECTIFICATION, Cap.VIEW_PERSONS)
     opened, without_owner = 0, 0
     for inquiry in overdue:
-        town = township_code(inquiry.village_id)
-        if town not in owners:
-            owners[town] = _rectification_owner(town)
-        owner = owners[town]
+        owner = owner_in(township_code(inquiry.village_id))
         if owner is None:
             without_owner += 1
             continue
@@ -1163,15 +1167,6 @@ def appeal_handle(*, actor, appeal, response: str) -> Appeal:
     return locked
 
 
-def _escalation_owner(county: str):
-    """Who follows up an overdue appeal: the county 纪委 (seed 五 (二) 6 names it beside the
-    township party committee) — its first active account that handles appeals and can open a task."""
-    for user in User.objects.filter(region_id=county, is_active=True).order_by("username"):
-        if user.can(Cap.HANDLE_APPEALS) and user.can(Cap.VIEW_PERSONS):
-            return user
-    return None
-
-
 def appeals_overdue(*, actor, region_prefix: str, today: dt.date | None = None) -> dict:
     """The daily check's second half (job `village_daily`): every appeal still open after its
     deadline (due_on, counted at filing in the county's work calendar; the due day is in time) is
@@ -1186,13 +1181,13 @@ def appeals_overdue(*, actor, region_prefix: str, today: dt.date | None = None) 
         Appeal.objects.filter(status=Appeal.Status.OPEN, due_on__lt=today, task_id__isnull=True),
         region_prefix,
     ).select_related("village")
-    owners: dict[str, object] = {}
+    # The county 纪委 (seed 五 (二) 6 names it beside the township party committee): its first active
+    # account that handles appeals and can open a task.
+    owner_in = _first_account(Cap.HANDLE_APPEALS, Cap.VIEW_PERSONS)
     escalated, without_owner = 0, 0
     for appeal in overdue:
         county = appeal.village_id[:6] + "000000"
-        if county not in owners:
-            owners[county] = _escalation_owner(county)
-        owner = owners[county]
+        owner = owner_in(county)
         if owner is None:
             without_owner += 1
             continue
