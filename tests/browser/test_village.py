@@ -129,3 +129,23 @@ def test_member_records_a_meeting_and_an_inquiry_answered_by_the_officials(phone
     shutil.copy(screenshot(phone, "village-06-inquiry"), "/tmp/village-06-inquiry.png")
     inquiry.refresh_from_db()
     assert inquiry.answered_on == vw.today
+
+
+def test_the_overview_fits_a_phone(phone, live_world, screenshot):
+    """At 390px the overview's table scrolls inside its own box, the region's name stays in
+    view, and the page itself never scrolls sideways."""
+    build_vw(live_world)
+    log_in(phone, "party1", PASSWORD)
+    phone.goto("/village/")
+    phone.wait_for_selector("#overview")
+    shutil.copy(screenshot(phone, "village-07-overview-phone"), "/tmp/village-07-overview-phone.png")
+    page_width = phone.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 390, page_width
+    box = phone.locator(".table-scroll:has(#overview)")
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # more columns than the screen: it scrolls
+    name = phone.locator("#overview tbody tr:first-child td:first-child")
+    box.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+    left = name.evaluate("e => e.getBoundingClientRect().left")
+    assert 0 <= left < 40, left  # the first column is sticky: still at the left edge
+    assert phone.locator(".scroll-hint").is_visible()
+    shutil.copy(screenshot(phone, "village-08-overview-scrolled"), "/tmp/village-08-overview-scrolled.png")

@@ -487,3 +487,90 @@ def test_forged_ids_on_the_new_routes_are_404(login, vw):
     assert party.get("/village/committees/999999/report/").status_code == 404
     assert party.get("/village/settings/990121999000/").status_code == 404
     assert party.get("/api/v1/village/meetings/999999").status_code == 404
+
+
+# ---- overdue appeals are escalated to the county 纪委 ---------------------------------------------------
+
+
+def _escalate(vw, today):
+    return svc.appeals_overdue(actor=vw.world.users.county, region_prefix="990121", today=today)
+
+
+def test_an_overdue_appeal_is_escalated_once_to_the_county(login, vw):
+    appeal = vw.appeal1
+    assert _escalate(vw, appeal.due_on)["appeals_escalated"] == 0  # the due day is in time
+    late = appeal.due_on + dt.timedelta(days=1)
+    result = _escalate(vw, late)
+    assert result["appeals_escalated"] == 2  # one appeal in each township
+    appeal.refresh_from_db()
+    assert appeal.escalated_on == late and appeal.status == "open"
+    task = RectificationTask.objects.get(source_kind="village_appeal", source_id=str(appeal.pk))
+    assert appeal.task_id == task.pk
+    # the next level: the county 纪委 owns it, in the county's region (no township account sees it)
+    assert task.owner == vw.u.discipline and task.region_id == "990121000000"
+    assert "村主任" not in task.title + task.description and "青石社区" not in task.title + task.description
+    entry = AuditEntry.objects.filter(object_type="village.appeal", object_id=str(appeal.pk)).latest("seq")
+    assert entry.changes["escalated_on"] == [None, late.isoformat()]
+    assert entry.extra == {"escalated_to": "县纪委"}
+    told = set(
+        Notification.objects.filter(key=f"village-appeal-escalated:{appeal.pk}").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {"party1", "discipline"}
+    # idempotent: a second run (or the day after) opens nothing more
+    assert _escalate(vw, late)["appeals_escalated"] == 0
+    assert _escalate(vw, late + dt.timedelta(days=3))["appeals_escalated"] == 0
+    assert RectificationTask.objects.filter(source_kind="village_appeal").count() == 2
+    # "已上报" with its date, on the appeal's page and in the list
+    for url in (f"/village/appeals/{appeal.pk}/", "/village/appeals/"):
+        page = login(vw.u.party1).get(url).content.decode()
+        assert f'data-escalated="{late.isoformat()}"' in page and "已上报" in page, url
+    # the county 纪委 follows the task's link to the appeal; handling the appeal closes the task
+    page = login(vw.u.discipline).get(f"/oversight/rectification/{task.pk}/").content.decode()
+    assert f"/village/appeals/{appeal.pk}/" in page
+    r = login(vw.u.party1).post(f"/village/appeals/{appeal.pk}/", {"response": "已协调村委提供合同"})
+    assert r.status_code == 302
+    task.refresh_from_db()
+    assert task.status == "closed" and task.closed_by == vw.u.party1 and "申诉已协调处理" in task.evidence
+
+
+def test_an_answered_appeal_is_never_escalated(vw):
+    svc.appeal_handle(actor=vw.u.party1, appeal=vw.appeal1, response="已处理")
+    late = vw.appeal1.due_on + dt.timedelta(days=30)
+    assert _escalate(vw, late)["appeals_escalated"] == 1  # only town2's
+    assert not RectificationTask.objects.filter(source_kind="village_appeal", source_id=str(vw.appeal1.pk))
+    assert Appeal.objects.get(pk=vw.appeal1.pk).escalated_on is None
+
+
+def test_the_appeal_deadline_is_counted_in_the_countys_work_calendar(vw):
+    from doudi.core.calendar import load_work_calendar
+    from doudi.core.models import WorkCalendarYear
+
+    filed = dt.date(2031, 9, 24)
+    WorkCalendarYear.objects.create(
+        region=vw.world.county, year=2031, holidays=[f"2031-10-0{d}" for d in range(1, 8)]
+    )
+    appeal = svc.appeal_file(
+        actor=vw.u.member1,
+        village=vw.world.v1,
+        kind="threat",
+        occurred_on=vw.today,
+        description="有人威胁",
+        today=filed,
+    )
+    due = add_working_days(filed, 10, load_work_calendar(vw.world.county.code))
+    assert appeal.due_on == due and due > add_working_days(filed, 10)  # the county's holidays count
+    Appeal.objects.exclude(pk=appeal.pk).update(status="handled")
+    assert _escalate(vw, due)["appeals_escalated"] == 0
+    assert _escalate(vw, due + dt.timedelta(days=1))["appeals_escalated"] == 1
+
+
+def test_the_daily_command_escalates_overdue_appeals(vw):
+    Appeal.objects.filter(pk=vw.appeal1.pk).update(due_on=vw.today - dt.timedelta(days=1))
+    out = io.StringIO()
+    call_command("daily", user="county", now=True, only=["village_daily"], stdout=out)
+    assert "'appeals_escalated': 1" in out.getvalue()
+    call_command("daily", user="county", stdout=io.StringIO())
+    assert Appeal.objects.get(pk=vw.appeal1.pk).escalated_on == vw.today
+    assert RectificationTask.objects.filter(source_kind="village_appeal").count() == 1

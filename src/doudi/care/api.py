@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from doudi.core.apitypes import Id, Limit, Offset
+from doudi.core.apitypes import Id, Limit, Offset, page
 from doudi.core.roles import Cap
 from doudi.core.scope import scoped
 
@@ -88,8 +88,7 @@ def visit_list(
         qs = qs.filter(visited_on__gte=month.replace(day=1), visited_on__lte=sel.month_end(month))
     if person:
         qs = qs.filter(person_id=person)
-    limit = max(1, min(limit, 500))
-    return list(qs[offset : offset + limit])
+    return page(qs, offset, limit)
 
 
 @router.get("/visits/{visit_id}", response=VisitOut, url_name="care_api_visit")
@@ -165,8 +164,7 @@ def _delivery_reader(request):
 @router.get("/service-deliveries", response=list[DeliveryOut], url_name="care_api_deliveries")
 def delivery_list(request, month: dt.date | None = None, limit: Limit = 100, offset: Offset = 0):
     user = _delivery_reader(request)
-    limit = max(1, min(limit, 500))
-    return list(sel.deliveries(user, month=month)[offset : offset + limit])
+    return page(sel.deliveries(user, month=month), offset, limit)
 
 
 @router.get("/service-deliveries/{delivery_id}", response=DeliveryOut, url_name="care_api_delivery")

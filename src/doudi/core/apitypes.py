@@ -18,11 +18,12 @@ OFFSET_MAX = 2**31 - 1
 
 Id = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
 Offset = Annotated[int, Field(ge=0, le=OFFSET_MAX)]
-# `limit` keeps its clamping to 1..500 in each endpoint; this bound only keeps it a number.
+# `limit` is clamped to 1..LIMIT_MAX by page(); this bound only keeps it a number.
 Limit = Annotated[int, Field(ge=-OFFSET_MAX, le=OFFSET_MAX)]
 SmallInt = Annotated[int, Field(ge=-32768, le=32767)]  # levels, grades
 Year = Annotated[int, Field(ge=1, le=9999)]  # a year a date can have (a `__year` lookup builds dates)
 PAGE_MAX = OFFSET_MAX // 1000  # page × page size stays a sliceable offset
+LIMIT_MAX = 500  # the most rows one call of a list endpoint returns
 
 
 class RequestIssue(Schema):
@@ -50,3 +51,12 @@ def service_call(fn, **kwargs):
     """fn(**kwargs) with service_errors()."""
     with service_errors():
         return fn(**kwargs)
+
+
+def page(qs, offset: int, limit: int) -> list:
+    """One page of a list endpoint's rows, after its filters: `limit` clamped to 1..LIMIT_MAX (a
+    number outside is no error, as it never was), from `offset` (an `Offset`, so never negative;
+    a negative one given from Python counts as 0). A list, which the endpoint returns as its
+    `list[...Out]` response."""
+    offset = max(0, offset)
+    return list(qs[offset : offset + max(1, min(limit, LIMIT_MAX))])

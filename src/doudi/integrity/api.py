@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from doudi.core.apitypes import Id, Limit, Offset, service_errors
+from doudi.core.apitypes import Id, Limit, Offset, page, service_errors
 from doudi.core.models import Region, Unit
 from doudi.core.roles import Cap
 
@@ -221,8 +221,7 @@ def report_list(request, status: str = "", limit: Limit = 100, offset: Offset = 
     qs = selectors.reports(user)
     if status:
         qs = qs.filter(status=status)
-    limit = max(1, min(limit, 500))
-    return list(qs[offset : offset + limit])
+    return page(qs, offset, limit)
 
 
 @router.get("/integrity/reports/{report_id}", response=ReportOut, url_name="integrity_api_report")

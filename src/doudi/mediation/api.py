@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from doudi.core.apitypes import Id, Limit, Offset, Year, service_call
+from doudi.core.apitypes import Id, Limit, Offset, Year, page, service_call
 from doudi.core.roles import Cap
 
 from . import exports, selectors, services
@@ -134,7 +134,7 @@ def dispute_list(
     qs = selectors.base(_viewer(request), year=year, region=region)
     params = {"kind": kind, "tier": tier, "status": status, "overdue": overdue}
     qs = selectors.filtered(qs, params).prefetch_related("parties")
-    return list(qs[offset : offset + max(1, min(limit, 500))])
+    return page(qs, offset, limit)
 
 
 @router.get(

@@ -6,7 +6,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from doudi.core.apitypes import Id, Limit, Offset, service_errors
+from doudi.core.apitypes import Id, Limit, Offset, page, service_errors
 from doudi.core.models import Region, User
 from doudi.core.roles import Cap
 from doudi.core.scope import get_scoped_or_404, scoped
@@ -66,8 +66,7 @@ def _viewer(request):
 @router.get("/rectifications", response=list[RectificationOut], url_name="oversight_api_tasks")
 def task_list(request, bucket: str = "open", limit: Limit = 100, offset: Offset = 0):
     user = _viewer(request)
-    limit = max(1, min(limit, 500))
-    return list(selectors.tasks(user, bucket)[offset : offset + limit])
+    return page(selectors.tasks(user, bucket), offset, limit)
 
 
 @router.get("/rectifications/{task_id}", response=RectificationOut, url_name="oversight_api_task")

@@ -177,6 +177,34 @@ def task_close(
     return task
 
 
+def rectification_resolve(*, actor, source: Source, evidence: str) -> int:
+    """Close the open tasks of a source record that was settled where it lives (a village appeal
+    handled after its escalation): `evidence` says how. The actor must see the source record
+    (sources.find, its app's scope; 404 otherwise) — not the task's region, which may lie above the
+    actor's, as an escalated task's does. Returns how many tasks were closed."""
+    sources.find(actor, source)
+    closed = 0
+    with transaction.atomic():
+        for task in RectificationTask.objects.select_for_update().filter(
+            source_kind=source.kind, source_id=source.id, status=RectificationTask.Status.OPEN
+        ):
+            task = _bump(
+                actor,
+                task,
+                task.version,
+                status=RectificationTask.Status.CLOSED,
+                evidence=evidence,
+                closed_at=timezone.now(),
+                closed_by=actor,
+            )
+            TaskNote.objects.create(task=task, kind=TaskNote.Kind.CLOSED, text=evidence, author=actor)
+            audit.record(
+                actor, "update", task, changes={"status": ["open", "closed"]}, extra={"evidence": evidence}
+            )
+            closed += 1
+    return closed
+
+
 def task_reopen(*, actor, task: RectificationTask, reason: str, version: int) -> RectificationTask:
     """A reviewer (county officer, inspector) finds the closure not convincing."""
     _require(actor, Cap.REVIEW_RECTIFICATION)

@@ -14,7 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from doudi.core.apitypes import Id, Limit, Offset, Year, service_call
+from doudi.core.apitypes import Id, Limit, Offset, Year, page, service_call
 from doudi.core.roles import Cap
 
 from . import selectors, services
@@ -255,7 +255,7 @@ def committee_list(request, village: str = "", limit: Limit = 100, offset: Offse
     qs = selectors.committees(_viewer(request))
     if village:
         qs = qs.filter(village_id=village)
-    return list(qs[offset : offset + max(1, min(limit, 500))])
+    return page(qs, offset, limit)
 
 
 @router.get(
@@ -271,7 +271,7 @@ def voucher_list(request, village: str = "", status: str = "", limit: Limit = 10
     qs = selectors.vouchers(_viewer(request), status=status)
     if village:
         qs = qs.filter(village_id=village)
-    return list(qs[offset : offset + max(1, min(limit, 500))])
+    return page(qs, offset, limit)
 
 
 @router.get("/village/vouchers/{voucher_id}", response=VoucherOut, url_name="village_api_voucher")
@@ -328,7 +328,7 @@ def openness_list(request, village: str = "", limit: Limit = 100, offset: Offset
     qs = selectors.openness(_viewer(request))
     if village:
         qs = qs.filter(village_id=village)
-    return list(qs[offset : offset + max(1, min(limit, 500))])
+    return page(qs, offset, limit)
 
 
 @router.get("/village/public/{code}", response=PublicOut, auth=None, url_name="village_api_public")
@@ -342,10 +342,6 @@ def public(request, code: str):
     }
 
 
-def _page(qs, limit, offset):
-    return list(qs[max(0, offset) : max(0, offset) + max(1, min(limit, 500))])
-
-
 @router.get("/village/meetings", response=list[MeetingOut], url_name="village_api_meetings")
 def meeting_list(
     request, village: str = "", year: Year | None = None, limit: Limit = 100, offset: Offset = 0
@@ -355,7 +351,7 @@ def meeting_list(
         qs = qs.filter(village_id=village)
     if year:
         qs = qs.filter(held_on__year=year)
-    return _page(qs, limit, offset)
+    return page(qs, offset, limit)
 
 
 @router.get("/village/meetings/{meeting_id}", response=MeetingOut, url_name="village_api_meeting")
@@ -365,14 +361,14 @@ def meeting_read(request, meeting_id: Id):
 
 @router.get("/village/inquiries", response=list[InquiryOut], url_name="village_api_inquiries")
 def inquiry_list(
-    request, village: str = "", kind: str = "", state: str = "", limit: int = 100, offset: int = 0
+    request, village: str = "", kind: str = "", state: str = "", limit: Limit = 100, offset: Offset = 0
 ):
     """`state`: open, overdue or answered; `kind`: inquiry (质询), recheck (复核), suggestion (建议)."""
     user = _viewer(request)
     qs = selectors.inquiries_filtered(user, kind=kind, state=state)
     if village:
         qs = qs.filter(village_id=village)
-    return _page(qs, limit, offset)
+    return page(qs, offset, limit)
 
 
 @router.post("/village/inquiries", response={201: InquiryOut}, url_name="village_api_inquiry_create")
@@ -414,4 +410,4 @@ def evaluation_list(
         qs = qs.filter(village_id=village)
     if year:
         qs = qs.filter(year=year)
-    return _page(qs, limit, offset)
+    return page(qs, offset, limit)

@@ -26,6 +26,9 @@ class VillageConfig(AppConfig):
         oversight_sources.register(
             sources.INQUIRY, _("Inquiry of a village supervision committee"), find=sources.find_inquiry
         )
+        oversight_sources.register(
+            sources.APPEAL, _("Appeal of a village supervision committee"), find=sources.find_appeal
+        )
 
         register_group("village", pgettext_lazy("menu group", "Village supervision"), order=60)
         register(

@@ -461,6 +461,9 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     handled_at = models.DateTimeField(null=True, blank=True)
+    # Overdue and still open: the daily job escalates it to the county 纪委 once (services.appeals_overdue).
+    escalated_on = models.DateField(_("escalated on"), null=True, blank=True, editable=False)
+    task_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     scope_path = "village"
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from doudi.core import audit
 from doudi.core import regions as rcodes
 from doudi.core.calendar import add_working_days_for
-from doudi.core.models import User
+from doudi.core.models import Region, User
 from doudi.core.notifications import Note, notify_many
 from doudi.core.roles import Cap
 from doudi.core.scope import in_scope, within
@@ -35,7 +35,7 @@ from doudi.core.tabular import (
     map_columns,
     open_table,
 )
-from doudi.oversight.services import rectification_open
+from doudi.oversight.services import rectification_open, rectification_resolve
 from doudi.oversight.sources import Source
 from doudi.registry.idcard import InvalidIdNumber, parse_id_number
 
@@ -56,7 +56,7 @@ from .models import (
     Voucher,
 )
 from .selectors import candidate_facts, current_committee, township_code
-from .sources import INQUIRY
+from .sources import APPEAL, INQUIRY
 
 
 def _require(actor, cap):
@@ -725,13 +725,18 @@ def inquiry_answer(*, actor, inquiry, answer: str) -> Inquiry:
     return locked
 
 
-def _rectification_owner(township: str):
-    """Who follows up an overdue answer: the township's civil-affairs office (民政办), which guides
-    village self-government — its first active account that handles rectification tasks."""
-    for user in User.objects.filter(region_id=township, is_active=True).order_by("username"):
-        if user.can(Cap.HANDLE_RECTIFICATION) and user.can(Cap.VIEW_PERSONS):
-            return user
-    return None
+def _first_account(*caps):
+    """region code → the first active account there (by username) with every one of `caps`, or
+    None; each region is looked up once per daily run."""
+    found: dict[str, object] = {}
+
+    def first(code: str):
+        if code not in found:
+            accounts = User.objects.filter(region_id=code, is_active=True).order_by("username")
+            found[code] = next((u for u in accounts if all(u.can(c) for c in caps)), None)
+        return found[code]
+
+    return first
 
 
 def inquiries_overdue(*, actor, region_prefix: str, today: dt.date | None = None) -> dict:
@@ -745,13 +750,12 @@ def inquiries_overdue(*, actor, region_prefix: str, today: dt.date | None = None
         Inquiry.objects.filter(answered_on__isnull=True, due_on__lt=today, task_id__isnull=True),
         region_prefix,
     ).select_related("village")
-    owners: dict[str, object] = {}
+    # The township's civil-affairs office (民政办), which guides village self-government: its first
+    # active account that handles rectification tasks.
+    owner_in = _first_account(Cap.HANDLE_RECTIFICATION, Cap.VIEW_PERSONS)
     opened, without_owner = 0, 0
     for inquiry in overdue:
-        town = township_code(inquiry.village_id)
-        if town not in owners:
-            owners[town] = _rectification_owner(town)
-        owner = owners[town]
+        owner = owner_in(township_code(inquiry.village_id))
         if owner is None:
             without_owner += 1
             continue
@@ -1143,6 +1147,11 @@ def appeal_handle(*, actor, appeal, response: str) -> Appeal:
         locked.handled_by, locked.handled_at = actor, timezone.now()
         locked.save()
         audit.record(actor, "handle", locked, changes=audit.diff(before, _appeal_snapshot(locked)))
+        if locked.task_id:
+            # the county 纪委's follow-up of the escalation ends with the handling
+            rectification_resolve(
+                actor=actor, source=Source(APPEAL, locked.pk), evidence="申诉已协调处理，详见申诉记录。"
+            )
         notify_many(
             [
                 Note(
@@ -1156,3 +1165,71 @@ def appeal_handle(*, actor, appeal, response: str) -> Appeal:
             ]
         )
     return locked
+
+
+def appeals_overdue(*, actor, region_prefix: str, today: dt.date | None = None) -> dict:
+    """The daily check's second half (job `village_daily`): every appeal still open after its
+    deadline (due_on, counted at filing in the county's work calendar; the due day is in time) is
+    escalated once to the next level, the county 纪委 (seed 五 (二) 6: 乡（镇）党委和县纪委应及时协调和
+    处理): one rectification task through oversight (source kind `village_appeal`) in the county's
+    region — so the township's civil-affairs accounts never see it — owned by the county 纪委, due in
+    rules.RECTIFY_DAYS working days; the county's handlers are told. The task names no village and
+    nothing of the appeal: only those who may see the appeal follow its link (sources.find_appeal).
+    Idempotent: an appeal with its task is skipped, and the row is locked while the task is opened."""
+    today = today or timezone.localdate()
+    overdue = within(
+        Appeal.objects.filter(status=Appeal.Status.OPEN, due_on__lt=today, task_id__isnull=True),
+        region_prefix,
+    ).select_related("village")
+    # The county 纪委 (seed 五 (二) 6 names it beside the township party committee): its first active
+    # account that handles appeals and can open a task.
+    owner_in = _first_account(Cap.HANDLE_APPEALS, Cap.VIEW_PERSONS)
+    escalated, without_owner = 0, 0
+    for appeal in overdue:
+        county = appeal.village_id[:6] + "000000"
+        owner = owner_in(county)
+        if owner is None:
+            without_owner += 1
+            continue
+        with transaction.atomic():
+            locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+            if locked.task_id or locked.status != Appeal.Status.OPEN:
+                continue
+            task = rectification_open(
+                actor=actor,
+                source=Source(APPEAL, locked.pk),
+                region=Region.objects.get(pk=county),
+                title="村务监督委员会申诉逾期未处理，上报县纪委督办",
+                owner=owner,
+                deadline=add_working_days_for(county)(today, rules.RECTIFY_DAYS),
+                aspect="村务监督",
+                description=(
+                    f"申诉应于{locked.due_on:%Y-%m-%d}前协调处理，至今未处理。"
+                    "申诉内容仅申诉处理人员和提出申诉的成员可见，请从来源链接查看。"
+                ),
+            )
+            before = _appeal_snapshot(locked)
+            locked.task_id, locked.escalated_on = task.pk, today
+            locked.save(update_fields=["task_id", "escalated_on"])
+            audit.record(
+                actor,
+                "update",
+                locked,
+                changes=audit.diff(before, _appeal_snapshot(locked)),
+                extra={"escalated_to": "县纪委"},
+            )
+            notify_many(
+                [
+                    Note(
+                        u,
+                        "village_appeal_escalated",
+                        f"village-appeal-escalated:{locked.pk}",
+                        f"一件村务监督委员会申诉逾期未处理，已于{today:%Y-%m-%d}上报县纪委督办。",
+                        reverse("village_appeal", args=[locked.pk]),
+                        locked.village,
+                    )
+                    for u in appeal_handlers(locked.village_id)
+                ]
+            )
+            escalated += 1
+    return {"appeals_escalated": escalated, "appeals_without_owner": without_owner}

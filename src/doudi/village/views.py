@@ -619,37 +619,53 @@ def setting_edit(request, code):
 # ---- meetings --------------------------------------------------------------------------------------
 
 
-def meeting_list(request, code):
-    """The village's meetings; a member records a new one (its attendees ticked from the members)."""
+def _village_list(
+    request, code, *, form_class, cap, create, success, detail, template, context, initial=None
+):
+    """A village's list with the form that adds to it (meetings, inquiries, evaluations): the list
+    and an empty form; a POST (needs `cap`) runs the form through `create(village, **data)` and
+    opens the new record's page (`detail`) with `success(record)` as its message, or shows the
+    list again with the form's errors and the service's refusals (400). `context(village)` is the
+    page's own part of the template context."""
     _need(request.user, Cap.VIEW_VILLAGE_AFFAIRS)
     village = selectors.village(request.user, code)
-    committee = selectors.current_committee(village)
-    form = MeetingForm(initial={"held_on": timezone.localdate(), "kind": "regular"})
-    checked, status = [], 200
+    form, status = form_class(initial=initial), 200
     if request.method == "POST":
-        _need(request.user, Cap.REVIEW_VOUCHERS)
-        form = MeetingForm(request.POST)
-        checked = request.POST.getlist("attendees")
-        meeting, status = _post_form(
-            request,
-            form,
-            lambda **d: services.meeting_record(actor=request.user, village=village, attendees=checked, **d),
-        )
-        if meeting:
-            messages.success(request, _("The meeting was recorded. Now enter its motions and votes."))
-            return redirect("village_meeting", pk=meeting.pk)
-    return _render(
-        request,
-        "village/meeting_list.html",
-        {
-            "village": village,
+        _need(request.user, cap)
+        form = form_class(request.POST)
+        record, status = _post_form(request, form, lambda **d: create(village, **d))
+        if record:
+            messages.success(request, success(record))
+            return redirect(detail, pk=record.pk)
+    return _render(request, template, {"village": village, "form": form, **context(village)}, status=status)
+
+
+def meeting_list(request, code):
+    """The village's meetings; a member records a new one (its attendees ticked from the members)."""
+    checked = request.POST.getlist("attendees") if request.method == "POST" else []
+
+    def context(village):
+        committee = selectors.current_committee(village)
+        return {
             "committee": committee,
             "members": selectors.members(committee),
             "checked": checked,
             "page": paginate(request, selectors.meetings(request.user, village)),
-            "form": form,
-        },
-        status=status,
+        }
+
+    return _village_list(
+        request,
+        code,
+        form_class=MeetingForm,
+        initial={"held_on": timezone.localdate(), "kind": "regular"},
+        cap=Cap.REVIEW_VOUCHERS,
+        create=lambda village, **d: services.meeting_record(
+            actor=request.user, village=village, attendees=checked, **d
+        ),
+        success=lambda meeting: _("The meeting was recorded. Now enter its motions and votes."),
+        detail="village_meeting",
+        template="village/meeting_list.html",
+        context=context,
     )
 
 
@@ -683,38 +699,29 @@ def meeting_detail(request, pk):
 
 
 def inquiry_list(request, code):
-    _need(request.user, Cap.VIEW_VILLAGE_AFFAIRS)
-    village = selectors.village(request.user, code)
-    form, status = InquiryForm(), 200
-    if request.method == "POST":
-        _need(request.user, Cap.REVIEW_VOUCHERS)
-        form = InquiryForm(request.POST)
-        inquiry, status = _post_form(
-            request, form, lambda **d: services.inquiry_ask(actor=request.user, village=village, **d)
-        )
-        if inquiry:
-            messages.success(
-                request,
-                _("Sent to the village officials; the written answer is due by %(day)s.")
-                % {"day": f"{inquiry.due_on:%Y-%m-%d}"},
-            )
-            return redirect("village_inquiry", pk=inquiry.pk)
     kind, state = request.GET.get("kind", ""), request.GET.get("state", "")
-    qs = selectors.inquiries_filtered(request.user, village, kind=kind, state=state)
-    return _render(
+    return _village_list(
         request,
-        "village/inquiry_list.html",
-        {
-            "village": village,
-            "page": paginate(request, qs),
+        code,
+        form_class=InquiryForm,
+        cap=Cap.REVIEW_VOUCHERS,
+        create=lambda village, **d: services.inquiry_ask(actor=request.user, village=village, **d),
+        success=lambda inquiry: (
+            _("Sent to the village officials; the written answer is due by %(day)s.")
+            % {"day": f"{inquiry.due_on:%Y-%m-%d}"}
+        ),
+        detail="village_inquiry",
+        template="village/inquiry_list.html",
+        context=lambda village: {
+            "page": paginate(
+                request, selectors.inquiries_filtered(request.user, village, kind=kind, state=state)
+            ),
             "kind": kind,
             "state": state,
             "kinds": Inquiry.Kind.choices,
-            "form": form,
             "days": services.setting_for(village).inquiry_days,
             "today": timezone.localdate(),
         },
-        status=status,
     )
 
 
@@ -798,24 +805,17 @@ def work_ledger(request, pk):
 
 
 def evaluation_list(request, code):
-    _need(request.user, Cap.VIEW_VILLAGE_AFFAIRS)
-    village = selectors.village(request.user, code)
-    form = EvaluationForm(initial={"year": timezone.localdate().year, "held_on": timezone.localdate()})
-    status = 200
-    if request.method == "POST":
-        _need(request.user, Cap.MANAGE_VILLAGE_REGISTER)
-        form = EvaluationForm(request.POST)
-        ev, status = _post_form(
-            request, form, lambda **d: services.evaluation_start(actor=request.user, village=village, **d)
-        )
-        if ev:
-            messages.success(request, _("Now enter the ratings of each subject."))
-            return redirect("village_evaluation", pk=ev.pk)
-    return _render(
+    return _village_list(
         request,
-        "village/evaluation_list.html",
-        {"village": village, "evaluations": selectors.evaluations(request.user, village), "form": form},
-        status=status,
+        code,
+        form_class=EvaluationForm,
+        initial={"year": timezone.localdate().year, "held_on": timezone.localdate()},
+        cap=Cap.MANAGE_VILLAGE_REGISTER,
+        create=lambda village, **d: services.evaluation_start(actor=request.user, village=village, **d),
+        success=lambda evaluation: _("Now enter the ratings of each subject."),
+        detail="village_evaluation",
+        template="village/evaluation_list.html",
+        context=lambda village: {"evaluations": selectors.evaluations(request.user, village)},
     )
 
 
