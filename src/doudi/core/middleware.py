@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _Base
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware as _LocaleBase
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class LoginRequiredMiddleware(_Base):
@@ -27,3 +29,23 @@ class LocaleMiddleware(_LocaleBase):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NulRefusedMiddleware:
+    """A NUL character in the path or the query string is answered 400 before any view: no page has
+    a use for one, and PostgreSQL refuses NUL in text, so a `?q=%00` reaching a filter was a 500
+    (tests/core/test_nul.py runs every route without parameters). Forms refuse NUL in their own
+    fields (Django's ProhibitNullCharactersValidator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        ):
+            message = _("The request holds an invalid character (NUL).")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -165,7 +165,7 @@ def dispute_workbook(
         "settled_tier": settled_tier,
         "within_township": "1" if within_township else "",
         "overdue": "1" if overdue else "",
-        "q": q.replace("\x00", ""),  # PostgreSQL refuses NUL in a query
+        "q": q,
     }
     body, name = exports.download(_viewer(request), params)
     return exports.xlsx_response(body, name)
