@@ -12,9 +12,7 @@ import csv
 import datetime as dt
 import decimal
 import io
-import queue
 import re
-import threading
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -171,53 +169,6 @@ def _open_csv(path: Path) -> Table:
         raise TableError("CSV 文件编码无法识别，请保存为 UTF-8 或 GBK 编码。")
     lines = list(csv.reader(io.StringIO(text)))
     return _with_header(iter(lines), len(lines))
-
-
-def read_ahead(items: Iterator, depth: int = 2, name: str = "ledger-reader") -> Iterator:
-    """Iterate `items` in a thread of its own, up to `depth` items ahead of the caller.
-
-    An import reads and checks rows (Python work) while the caller waits for the database to
-    write the previous batch (the database adapters release the GIL while they wait), so the
-    two overlap instead of taking turns (docs/performance.md; the person ledger's and the
-    programmes ledger's imports). `items` must touch no database connection (Django's are per
-    thread: a query there would run outside the caller's transaction), and what it translates
-    is translated in the thread's language unless it activates the caller's. An exception in it is raised here; when the caller stops early, the thread is
-    told to stop and is waited for."""
-    queue_: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    done = object()
-
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                queue_.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work():
-        try:
-            for item in items:
-                if not put((item, None)):
-                    return
-            put((done, None))
-        except BaseException as exc:  # handed to the caller, raised there
-            put((done, exc))
-
-    thread = threading.Thread(target=work, name=name, daemon=True)
-    thread.start()
-    try:
-        while True:
-            item, error = queue_.get()
-            if item is done:
-                if error is not None:
-                    raise error
-                return
-            yield item
-    finally:
-        stop.set()
-        thread.join()
 
 
 # ---- cell values --------------------------------------------------------------------------

@@ -11,14 +11,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from doudi.core import attachments, audit, regions
 from doudi.core.models import Region, Unit
 from doudi.core.roles import Cap
 from doudi.core.scope import scoped, within
-from doudi.core.tabular import CellError, TableError, map_columns, open_table, read_ahead, write_xlsx
+from doudi.core.tabular import CellError, TableError, map_columns, open_table, write_xlsx
 
 from . import ledgers, planfile
 from .models import LedgerAttachment, LedgerRow, LedgerTemplate, Plan, TargetSource, TaskUnit
@@ -124,15 +123,13 @@ def fillers(template: LedgerTemplate, user) -> list[tuple[str, str, int | None]]
 
 def _context(actor, template: LedgerTemplate):
     """What checking a row needs, loaded once: the fillers' names, the units' names, and (when a
-    column names persons) the ID numbers in the actor's scope — so that checking a row queries
-    nothing (the upload checks rows in a reader thread, which must not use the database)."""
+    column names persons) the ID numbers in the actor's scope — so that checking a row of an
+    upload queries nothing."""
     names = {}
     for name, code, _unit in fillers(template, actor):
         if _unit is None:
             names.setdefault(name, code)
     unit_names = {u.name: u.pk for u in scoped(Unit, actor)}
-    if template.filled_by == LedgerTemplate.FilledBy.UNIT and actor.unit_id is not None:
-        actor.unit.region  # noqa: B018 — loaded here, so _filler reads it without a query
     known: set[str] | None = None
     if any(c.get("type") == "person" for c in template.columns):
         from doudi.registry.models import Person
@@ -263,9 +260,8 @@ def ledger_upload(
     The rows replace the uploader's earlier rows of the same villages/townships (or unit).
 
     The file is read as a stream and written in batches of BATCH rows inside the one transaction,
-    as the person ledger's import does (registry/ledger): rows are checked in a reader thread
-    (core.tabular.read_ahead) while the previous batch is written, so memory does not grow with
-    the rows (docs/performance.md). The earlier rows of a village are deleted when its first row
+    as the person ledger's import does (registry/ledger), so memory does not grow with the rows
+    (docs/performance.md; its reader thread was measured slower here and is not used). The earlier rows of a village are deleted when its first row
     arrives. After the first problem nothing more is written, every further row is still checked,
     and the transaction is rolled back with the complete list of problems.
 
@@ -284,7 +280,7 @@ def ledger_upload(
         raise LedgerError([(0, "", str(exc))]) from exc
     ctx = _context(actor, template)
     members, stored = None, {}
-    errors: list[tuple[int, str, str]] = []  # appended by the reader thread only, while it runs
+    errors: list[tuple[int, str, str]] = []
     if files_path is not None:
         members, stored, errors = _bundle_files(actor, template, cols, files_path, files_name)
     try:
@@ -301,44 +297,40 @@ def _upload_rows(actor, template, cols, table, cmap, ctx, filename, members, sto
     region_header = next((c.header() for c in cols if c.type == "region"), "")
     file_cols = [c for c in cols if c.type == "attachment"] if members is not None else []
     named: set[str] = set()
-    language = translation.get_language()
 
     def batches():
         """Check the rows; yield the valid ones per BATCH with the files they name, none once a
-        problem is found. Runs in the reader thread: no database access (see _context)."""
-        with translation.override(language):
-            batch, refs = [], []
-            for number, values in table.rows:
-                raw = {c.key: cmap.get(values, c.key) for c in cols}
-                data, problems = _check_row(actor, template, cols, raw, ctx)
-                files = []
-                for c in file_cols:
-                    name = data.get(c.key)
-                    if name:
-                        named.add(name)
-                        if name in stored:
-                            files.append((c.key, name))
-                        elif name not in members:  # (a file refused by its check: said above)
-                            problems.append((c.header(), f"附件压缩包中没有名为“{name}”的文件"))
-                if problems:
-                    errors.extend((number, c, m) for c, m in problems)
-                    continue
-                try:
-                    region, unit = _filler(actor, template, cols, data, ctx[0])
-                except CellError as exc:
-                    errors.append((number, region_header, str(exc)))
-                    continue
-                if errors:
-                    continue  # nothing will be written: keep checking, hold no rows
-                refs += [(len(batch), key, name) for key, name in files]
-                batch.append(
-                    LedgerRow(template=template, region=region, unit=unit, data=data, updated_by=actor)
-                )
-                if len(batch) >= BATCH:
-                    yield batch, refs
-                    batch, refs = [], []
-            if batch and not errors:
+        problem is found."""
+        batch, refs = [], []
+        for number, values in table.rows:
+            raw = {c.key: cmap.get(values, c.key) for c in cols}
+            data, problems = _check_row(actor, template, cols, raw, ctx)
+            files = []
+            for c in file_cols:
+                name = data.get(c.key)
+                if name:
+                    named.add(name)
+                    if name in stored:
+                        files.append((c.key, name))
+                    elif name not in members:  # (a file refused by its check: said above)
+                        problems.append((c.header(), f"附件压缩包中没有名为“{name}”的文件"))
+            if problems:
+                errors.extend((number, c, m) for c, m in problems)
+                continue
+            try:
+                region, unit = _filler(actor, template, cols, data, ctx[0])
+            except CellError as exc:
+                errors.append((number, region_header, str(exc)))
+                continue
+            if errors:
+                continue  # nothing will be written: keep checking, hold no rows
+            refs += [(len(batch), key, name) for key, name in files]
+            batch.append(LedgerRow(template=template, region=region, unit=unit, data=data, updated_by=actor))
+            if len(batch) >= BATCH:
                 yield batch, refs
+                batch, refs = [], []
+        if batch and not errors:
+            yield batch, refs
 
     earlier = scoped(LedgerRow, actor).filter(template=template)
     if template.filled_by == LedgerTemplate.FilledBy.UNIT:
@@ -346,10 +338,8 @@ def _upload_rows(actor, template, cols, table, cmap, ctx, filename, members, sto
     written = replaced = kept = 0
     seen: set[str] = set()
     with transaction.atomic():
-        with closing(read_ahead(batches(), name="ledger-upload-reader")) as items:
+        with closing(batches()) as items:
             for batch, refs in items:
-                if errors:
-                    continue  # rolled back below; the reader goes on collecting problems
                 new = {r.region_id for r in batch} - seen
                 if new:
                     seen |= new

@@ -26,9 +26,8 @@ services.derived_fields(): idcard.parse_id_number, pinyin.name_keys, reversed_id
 
 The package. Each module imports only those listed before it, so no two import each other:
   columns.py   the layout: COLUMNS, the choices' labels and the texts they accept, the fields
-  read.py      the cell readers, the row parser (_Parser), the header, the area's villages
-               (the reader thread, _read_ahead, is core.tabular.read_ahead: the programmes
-               ledger upload uses it too)
+  read.py      the cell readers, the row parser (_Parser), the header, the area's villages and
+               the reader thread (_read_ahead)
   write.py     the transaction's settings, the writer thread (_Writer) and the insert of new
                persons as COPY text or executemany (_PersonInserter)
   compare.py   a batch compared with the registry, the changed persons updated, the batch's
@@ -64,7 +63,6 @@ from doudi.core.models import Region
 from doudi.core.roles import Cap
 from doudi.core.services import ImportReport, upload_store
 from doudi.core.tabular import TableError, open_table
-from doudi.core.tabular import read_ahead as _read_ahead
 
 from .. import pinyin
 from ..models import LedgerImport
@@ -82,7 +80,7 @@ from .columns import STATUS_LABELS as STATUS_LABELS
 from .columns import Column as Column
 from .compare import _Apply
 from .export import ledger_export, ledger_template, write_ledger
-from .read import _header, _Parser, _scope_prefix, _villages
+from .read import _header, _Parser, _read_ahead, _scope_prefix, _villages
 from .write import SQLITE_CACHE_KB as SQLITE_CACHE_KB
 from .write import SWITCH_INTERVAL as SWITCH_INTERVAL
 from .write import _checked_per_statement, _sqlite_cache, _switching, _Writer

@@ -1,14 +1,17 @@
 """Reading a ledger file: each cell's reader (text, codes Excel may have turned into numbers,
 choices, grades, dates), the row parser (_Parser: one row → the values of the columns the file
 has, the ID number and every problem, in Chinese), the header (one or two rows, a merged group
-title above), and the villages a file may name (the importer's area). Nothing here writes to the database.
+title above), the villages a file may name (the importer's area), and the reader thread
+(_read_ahead). Nothing here writes to the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import queue
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -391,3 +394,48 @@ def _villages(actor, prefix: str) -> dict[str, _Village]:
 
 
 # ---- the reader thread ------------------------------------------------------------------------
+
+
+def _read_ahead(items: Iterator, depth: int = 2) -> Iterator:
+    """Iterate `items` in a thread of its own, up to `depth` items ahead of the caller.
+
+    The import reads and checks rows (Python work) while the caller waits for the database to
+    write the previous batch (the database adapters release the GIL while they wait), so the
+    two overlap instead of taking turns (docs/performance.md). The thread touches no database
+    connection. An exception in it is raised here; when the caller stops early, the thread is
+    told to stop and is waited for."""
+    queue_: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                queue_.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work():
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((done, None))
+        except BaseException as exc:  # handed to the caller, raised there
+            put((done, exc))
+
+    thread = threading.Thread(target=work, name="ledger-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = queue_.get()
+            if item is done:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
