@@ -12,7 +12,11 @@ doudi_bench_ledger_<pid> on the PostgreSQL server of DATABASE_URL, dropped after
       collected, the rows written in one transaction (bulk_create) with the audit entry;
 
 and prints one JSON line: database, rows, columns, villages, floor_s, upload_s, rows_per_s,
-ratio (b/a). A measurement, not a test: nothing fails on a slow run.
+ratio (b/a), and the peak resident memory of each part: floor_peak_mb and upload_peak_mb (the
+process's high-water mark, reset before each part through /proc/self/clear_refs, so the floor's
+rows do not count against the upload), base_mb (resident before the upload) and sheet_mb (what
+python-calamine's loaded sheet alone adds: it holds the whole range while rows are iterated, so
+the upload's peak cannot go below base_mb + sheet_mb). A measurement, not a test: nothing fails on a slow run.
 """
 
 from __future__ import annotations
@@ -57,6 +61,31 @@ def main(argv=None) -> int:
             connections.close_all()
             with psycopg.connect(server, autocommit=True) as c:
                 c.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
+
+
+def _rss_mb(field: str) -> float:
+    """VmRSS (now) or VmHWM (the high-water mark) of this process, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def _reset_peak() -> None:
+    """Give freed memory back to the system and reset the high-water mark to the current
+    resident size (Linux: writing 5 to clear_refs), so the next part's peak is its own."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
 
 
 def run(args, workdir: Path) -> int:
@@ -136,6 +165,7 @@ def run(args, workdir: Path) -> int:
     wb.close()
 
     # (a) the floor: parse every row, write the rows as they are, one transaction
+    _reset_peak()
     t0 = time.perf_counter()
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     keys = [c.key for c in cols]
@@ -162,12 +192,27 @@ def run(args, workdir: Path) -> int:
                 payload,
             )
     floor_s = time.perf_counter() - t0
+    floor_peak = _rss_mb("VmHWM")
+    del rows, payload
     template.rows.all().delete()
 
+    # what python-calamine holds (in Rust, outside Python's allocator) while a sheet is open: it
+    # loads the sheet's whole range, so the upload's peak can go no lower than this
+    _reset_peak()
+    before = _rss_mb("VmRSS")
+    from doudi.core.tabular import open_table
+
+    sheet = open_table(path, "ledger.xlsx")
+    sheet_mb = round(_rss_mb("VmHWM") - before, 1)
+    del sheet
+
     # (b) the upload
+    _reset_peak()
+    base = _rss_mb("VmRSS")
     t0 = time.perf_counter()
     n = ls.ledger_upload(actor=officer, template=template, path=path, filename="ledger.xlsx")
     upload_s = time.perf_counter() - t0
+    upload_peak = _rss_mb("VmHWM")
     print(
         json.dumps(
             {
@@ -179,6 +224,10 @@ def run(args, workdir: Path) -> int:
                 "upload_s": round(upload_s, 2),
                 "rows_per_s": round(n / upload_s),
                 "ratio": round(upload_s / floor_s, 2),
+                "floor_peak_mb": floor_peak,
+                "base_mb": base,
+                "upload_peak_mb": upload_peak,
+                "sheet_mb": sheet_mb,
                 "load": os.getloadavg()[0],
             }
         ),

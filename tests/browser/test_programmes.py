@@ -122,3 +122,47 @@ def test_a_plan_workbook_is_imported_and_its_funding_recorded(page, live_world, 
     page.click("#task-edit button[type=submit]")
     page.wait_for_selector("#task-status")
     assert f"{year}-11-30" in page.inner_text("#task-status")
+
+
+def test_a_village_uploads_the_ledger_with_its_photos_on_a_phone(phone, live_world, screenshot, tmp_path):
+    """The Excel and a .zip of the photos its attachment column names: the rows and their files."""
+    import zipfile
+
+    import xlsxwriter
+
+    from doudi.programmes import ledger_services as ls
+    from doudi.programmes import ledgers
+    from doudi.programmes.models import LedgerAttachment
+
+    w = live_world
+    cols = ledgers.columns_from_lines(
+        "村庄; region; 必填\n保洁员人数; integer; 必填; 人\n公示照片; attachment"
+    )
+    t = ls.ledger_create(
+        actor=w.users.county, region=w.county, name="保洁员公示台账", cols=cols, filled_by="village"
+    )
+    book = tmp_path / "台账.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    ws = wb.add_worksheet()
+    for r, row in enumerate([["村庄", "保洁员人数（人）", "公示照片"], ["青石社区", 3, "公示.png"]]):
+        for c, v in enumerate(row):
+            ws.write(r, c, v)
+    wb.close()
+    photo = tmp_path / "公示.png"
+    Image.new("RGB", (40, 30), (200, 120, 20)).save(photo)
+    bundle = tmp_path / "照片.zip"
+    with zipfile.ZipFile(bundle, "w") as z:
+        z.write(photo, "照片/公示.png")
+
+    log_in(phone, "town1", PASSWORD)
+    phone.goto(f"/programmes/ledgers/{t.pk}/")
+    phone.click("text=上传 Excel")
+    assert "附件压缩包" in phone.inner_text("main form")
+    phone.set_input_files("#id_file", str(book))
+    phone.set_input_files("#id_files", str(bundle))
+    screenshot(phone, "programmes-05-phone-ledger-upload")
+    phone.click("main form button[type=submit]")
+    phone.wait_for_selector("text=公示.png")
+    item = LedgerAttachment.objects.get(row__template=t)
+    assert item.name == "公示.png" and item.content_type == "image/png"
+    assert phone.locator(f"a[href='/programmes/files/ledger/{item.pk}/']").count() == 1

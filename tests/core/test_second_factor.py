@@ -126,7 +126,8 @@ def test_a_session_from_before_the_enrolment_is_asked_within_minutes(client, wor
 
 def test_the_openapi_document_names_the_code_field(client, world):
     schema = client.get("/api/v1/openapi.json").json()
-    assert "otp" in schema["components"]["schemas"]["TokenIn"]["properties"]
+    otp = schema["components"]["schemas"]["TokenIn"]["properties"]["otp"]
+    assert "recovery code" in otp["description"] and "6-digit code" in otp["description"]
 
 
 def test_an_enrolled_user_is_asked_for_the_code_even_when_not_required(client, world, settings):
@@ -393,6 +394,46 @@ def test_a_token_needs_the_code_for_a_two_factor_account(client, world):
     r = _token(client, otp=code_for(device))
     assert r.status_code == 200 and r.json()["token"]
     assert _token(client, username="village1").status_code == 200  # no second factor needed
+
+
+def test_a_recovery_code_gets_a_token_once(client, world):
+    user = world.users.town1
+    _device, codes = enrolled(user)
+    r = _token(client, otp=codes[3].lower().replace("-", " "))  # typed as on the page
+    assert r.status_code == 200 and r.json()["token"]
+    assert RecoveryCode.objects.filter(user=user, used_at__isnull=True).count() == 9
+    used = AuditEntry.objects.get(action="update", extra__recovery_code_used=True)
+    assert used.extra["recovery_codes_left"] == 9
+    login = AuditEntry.objects.get(action="login", extra__second_factor="recovery_code")
+    assert login.extra["api"] is True and login.object_id == str(user.pk)
+    again = _token(client, otp=codes[3])
+    assert again.status_code == 401
+    assert RecoveryCode.objects.filter(user=user, used_at__isnull=True).count() == 9
+    assert AuditEntry.objects.filter(extra__recovery_code_used=True).count() == 1
+    assert _token(client, otp=codes[4]).status_code == 200  # another code still works
+
+
+def test_a_wrong_recovery_code_gets_the_answer_of_a_wrong_code(client, world):
+    user = world.users.town1
+    device, codes = enrolled(user)
+    wrong_totp = _token(client, otp="000001")
+    wrong_recovery = _token(client, otp="ABCD-EFGH-JKLM-NPQR")
+    used_elsewhere = second_factor._new_recovery_codes(world.users.town2)[0]  # another account's
+    other = _token(client, otp=used_elsewhere)
+    assert wrong_totp.status_code == wrong_recovery.status_code == other.status_code == 401
+    assert wrong_totp.json() == wrong_recovery.json() == other.json()
+    assert "恢复码" in wrong_totp.json()["detail"]
+    assert RecoveryCode.objects.filter(user=user, used_at__isnull=True).count() == 10
+    assert not AuditEntry.objects.filter(action="login").exists()
+    assert _token(client, otp=code_for(device)).status_code == 200
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_wrong_recovery_codes_on_the_token_endpoint_are_throttled(client, world):
+    _device, codes = enrolled(world.users.town1)
+    assert [_token(client, otp="ABCD-EFGH-JKLM-NPQR").status_code for _ in range(3)] == [401, 401, 429]
+    assert _token(client, otp=codes[0], ip="10.0.0.9").status_code == 429
+    assert RecoveryCode.objects.filter(user=world.users.town1, used_at__isnull=True).count() == 10
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)

@@ -158,3 +158,93 @@ def test_column_checks():
     pat = ledgers.column_from({"label": "编码", "type": "text", "pattern": r"\d{4}"}, 3)
     with pytest.raises(ledgers.CellError):
         ledgers.check(pat, "12a4")
+
+
+# ---- the upload as a stream (docs/performance.md: written in batches, in one transaction) ---------
+
+
+def _town1_rows(n, bad=()):
+    """n rows of 青石镇's two villages, alternating; rows at the indexes in `bad` with a word
+    where 常住人口 wants a number."""
+    return [HEAD] + [
+        [["青石社区", "东山村"][i % 2], 10 + i, "很多" if i in bad else 30 + i, 5, "其他", 1]
+        for i in range(n)
+    ]
+
+
+def _upload(pw, rows, tmp_path):
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(_xlsx(rows))
+    return ls.ledger_upload(actor=pw.world.users.town1, template=pw.ledger, path=path, filename="t.xlsx")
+
+
+def _spy_bulk(monkeypatch):
+    sizes = []
+    original = LedgerRow.objects.bulk_create
+
+    def bulk_create(objs, *args, **kwargs):
+        sizes.append(len(objs))
+        return original(objs, *args, **kwargs)
+
+    monkeypatch.setattr(LedgerRow.objects, "bulk_create", bulk_create)
+    return sizes
+
+
+def test_an_upload_is_written_in_batches_and_replaces_the_earlier_rows_once(pw, tmp_path, monkeypatch):
+    from doudi.core.models import AuditEntry
+
+    monkeypatch.setattr(ls, "BATCH", 10)
+    assert _upload(pw, _town1_rows(4), tmp_path) == 4
+    sizes = _spy_bulk(monkeypatch)
+    assert _upload(pw, _town1_rows(45), tmp_path) == 45
+    assert sizes == [10, 10, 10, 10, 5]  # never more than a batch of rows held for the database
+    # both villages' four earlier rows replaced when their first row came; none of this upload's
+    # rows of batch 1 deleted when the same villages came again in later batches
+    rows = LedgerRow.objects.filter(template=pw.ledger, region__in=[pw.world.v1, pw.world.v1b])
+    assert rows.count() == 45 and sorted(r.data["households"] for r in rows) == list(range(10, 55))
+    assert LedgerRow.objects.filter(region=pw.world.v2).count() == 1  # 柳河镇's row untouched
+    entry = AuditEntry.objects.filter(action="import").latest("id")
+    assert entry.extra["rows"] == 45 and entry.extra["replaced"] == 4
+
+
+def test_a_bad_row_after_written_batches_leaves_nothing_written(pw, tmp_path, monkeypatch):
+    from doudi.core.models import AuditEntry
+
+    monkeypatch.setattr(ls, "BATCH", 10)
+    _upload(pw, _town1_rows(3), tmp_path)
+    before = sorted(LedgerRow.objects.values_list("id", flat=True))
+    imports = AuditEntry.objects.filter(action="import").count()
+    sizes = _spy_bulk(monkeypatch)
+    with pytest.raises(ls.LedgerError) as exc:
+        _upload(pw, _town1_rows(60, bad={52, 57}), tmp_path)
+    assert sizes == [10, 10, 10, 10, 10]  # five batches went to the database before row 54 …
+    assert sorted(LedgerRow.objects.values_list("id", flat=True)) == before  # … and were rolled back
+    assert AuditEntry.objects.filter(action="import").count() == imports
+    # every problem, in row order, with the column and the reason in Chinese: the rows after the
+    # first problem are still checked
+    assert exc.value.errors == [
+        (54, "常住人口（人）", "常住人口“很多”不是整数"),
+        (59, "常住人口（人）", "常住人口“很多”不是整数"),
+    ]
+
+
+def test_an_upload_checks_persons_without_a_query_per_row(world, tmp_path, django_assert_max_num_queries):
+    from tests.conftest import _loop_person
+
+    person = _loop_person(world.v1)
+    county = world.users.county
+    cols = ledgers.columns_from_lines("村庄; region; 必填\n对象; person; 必填")
+    t = ls.ledger_create(actor=county, region=world.county, name="走访对象", cols=cols, filled_by="village")
+    path = tmp_path / "p.xlsx"
+    path.write_bytes(_xlsx([["村庄", "对象"]] + [["青石社区", person.id_number.lower()]] * 50))
+    with django_assert_max_num_queries(40):
+        assert ls.ledger_upload(actor=county, template=t, path=path, filename="p.xlsx") == 50
+    path.write_bytes(
+        _xlsx([["村庄", "对象"], ["青石社区", person.id_number], ["西河村", "110101199003070000"]])
+    )
+    with pytest.raises(ls.LedgerError) as exc:
+        ls.ledger_upload(actor=world.users.town1, template=t, path=path, filename="p.xlsx")
+    assert exc.value.errors == [
+        (3, "村庄", "“西河村”不在您的辖区内"),
+        (3, "对象", "身份证号“110101199003070000”不是您辖区内在册人员"),
+    ]

@@ -2,7 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import authenticate
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from . import second_factor, security, selectors, services, unit_selectors
@@ -17,7 +17,15 @@ router = Router(tags=["core"])
 class TokenIn(Schema):
     username: str
     password: str
-    otp: str | None = None  # the authenticator's 6-digit code: required for two-factor accounts
+    otp: str | None = Field(
+        None,
+        max_length=64,
+        description=(
+            "Two-step verification, required for an account that has it: the 6-digit code the"
+            " authenticator app shows now, or one of the account's unused recovery codes"
+            " (XXXX-XXXX-XXXX-XXXX; spaces, hyphens and case do not matter; each works once)."
+        ),
+    )
 
 
 class TokenOut(Schema):
@@ -94,8 +102,9 @@ class UnitDetailOut(UnitOut):
 @router.post("/auth/token", auth=None, response=TokenOut, summary="Issue an API token")
 def issue_token(request, data: TokenIn):
     """A bearer token valid for DOUDI_API_TOKEN_DAYS days. An account that signs in with two-step
-    verification (required for its role, or enrolled) also sends `otp`, the code its authenticator
-    app shows; a wrong code counts as a failed sign-in."""
+    verification (required for its role, or enrolled) also sends `otp`: the code its authenticator
+    app shows, or one of its recovery codes (used up by this request); a wrong one counts as a
+    failed sign-in."""
     user = authenticate(request, username=data.username, password=data.password)
     if user is None or not user.is_active:
         raise HttpError(401, "用户名或密码错误")

@@ -101,3 +101,101 @@ def store(data: bytes, folder: str = "integrity") -> str:
 
 def open_path(rel: str) -> Path:
     return Path(settings.MEDIA_ROOT) / rel
+
+
+# ---- a .zip of attachments beside a table (the ledger upload) ------------------------------------
+
+MAX_BUNDLE_FILES = 1000
+MAX_BUNDLE_BYTES = 512 * 1024 * 1024  # all files unpacked together
+MAX_BUNDLE_RATIO = 100  # unpacked ÷ packed size of one file above 1 MB: a zip bomb, not a document
+_BUNDLE_JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as the clerk wrote it. Zips made by Windows' and WPS's tools in Chinese
+    name their files in GBK without the UTF-8 flag, which Python reads as cp437."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("gb18030")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return name.replace("\\", "/")
+
+
+class Bundle:
+    """The files of a .zip, by their name without folders, each checked by clean() when read.
+
+    Opening refuses (ValidationError, every problem in Chinese) what is not a plain zip of
+    documents: not a zip, an encrypted file, a path leaving the folder (“../”, an absolute path or
+    a drive), two files of one name, more than MAX_BUNDLE_FILES files, a file above MAX_BYTES, all
+    files above MAX_BUNDLE_BYTES, a file packed more than MAX_BUNDLE_RATIO times (a zip bomb).
+    Nothing is unpacked to disk: read() reads one file into memory, at most MAX_BYTES of it
+    whatever the zip claims. Folders and the junk of Mac and Windows (__MACOSX/, Thumbs.db) are
+    ignored."""
+
+    def __init__(self, path: str | Path, filename: str = ""):
+        label = Path(filename or str(path)).name
+        if not Path(filename or str(path)).suffix.lower() == ".zip" or not zipfile.is_zipfile(path):
+            raise ValidationError(f"附件压缩包“{label}”不是 .zip 文件。")
+        try:
+            self._zip = zipfile.ZipFile(path)
+            infos = self._zip.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise ValidationError(f"附件压缩包“{label}”无法打开：文件已损坏。") from exc
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        problems, total = [], 0
+        for info in infos:
+            name = _member_name(info)
+            parts = name.split("/")
+            if name.startswith("/") or ".." in parts or (len(name) > 1 and name[1] == ":"):
+                problems.append(f"压缩包中的“{name}”的路径指向压缩包以外，已拒绝。")
+                continue
+            if info.is_dir() or name.startswith(_BUNDLE_JUNK[0]) or parts[-1] in _BUNDLE_JUNK[1:]:
+                continue
+            base = parts[-1]
+            if info.flag_bits & 0x1:
+                problems.append(f"压缩包中的“{base}”设置了密码，请不加密码重新压缩。")
+            elif info.file_size > MAX_BYTES:
+                problems.append(f"附件“{base}”超过 10 MB，请压缩后再上传。")
+            elif info.file_size > 1024 * 1024 and info.file_size > MAX_BUNDLE_RATIO * max(
+                info.compress_size, 1
+            ):
+                problems.append(f"压缩包中的“{base}”解压后异常膨胀（疑似压缩炸弹），已拒绝。")
+            if base in self.members:
+                problems.append(f"压缩包中有两个名为“{base}”的文件，请改名后重新压缩。")
+            self.members[base] = info
+            total += info.file_size
+        if len(self.members) > MAX_BUNDLE_FILES:
+            problems.append(f"压缩包中的文件超过 {MAX_BUNDLE_FILES} 个，请分批上传。")
+        if total > MAX_BUNDLE_BYTES:
+            problems.append(f"压缩包解压后超过 {MAX_BUNDLE_BYTES // (1024 * 1024)} MB，请分批上传。")
+        if problems:
+            self.close()
+            raise ValidationError(problems)
+
+    def names(self) -> list[str]:
+        return sorted(self.members)
+
+    def read(self, name: str) -> Clean:
+        """The file `name`, checked and cleaned as an upload (documents allowed); ValidationError."""
+        info = self.members[name]
+        with self._zip.open(info) as f:
+            data = f.read(MAX_BYTES + 1)
+        return clean(_Member(name, data), documents=True)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+class _Member(io.BytesIO):
+    """A zip member in the shape of an upload, for clean()."""
+
+    def __init__(self, name: str, data: bytes):
+        super().__init__(data)
+        self.name, self.size = name, len(data)
+
+
+def remove(rel: str) -> None:
+    """Delete a stored file (one of a refused import's, written before the refusal)."""
+    open_path(rel).unlink(missing_ok=True)

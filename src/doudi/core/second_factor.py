@@ -132,6 +132,34 @@ def complete_sign_in(request, user) -> None:
     AxesProxyHandler.get_implementation().reset_user_attempts(request, {"username": user.username})
 
 
+def _check(user, device: TOTPDevice, code: str) -> str | None:
+    """ "totp" or "recovery_code" when `code` is the authenticator's current code or one of the
+    user's unused recovery codes, else None. Each is used once: the device row is locked while its
+    replay guard is checked, and a recovery code is marked used by one UPDATE that only an unused
+    code matches (two requests racing with the same code: one wins). A used recovery code is
+    audited, with the number left. The sign-in page and the token endpoint both check here."""
+    code = (code or "").strip().replace(" ", "")
+    if code.isdigit() and len(code) == device.digits:
+        with transaction.atomic():
+            fresh = TOTPDevice.objects.select_for_update().get(pk=device.pk)  # one use of a code
+            if fresh.verify_token(code):
+                return "totp"
+    elif len(normalise(code)) == _RECOVERY_LENGTH:
+        with transaction.atomic():
+            used = RecoveryCode.objects.filter(user=user, code_hash=_hash(code), used_at__isnull=True).update(
+                used_at=timezone.now()
+            )
+            if used:
+                audit.record(
+                    user,
+                    "update",
+                    user,
+                    extra={"recovery_code_used": True, "recovery_codes_left": recovery_codes_left(user)},
+                )
+                return "recovery_code"
+    return None
+
+
 def verify(*, request, code: str) -> bool:
     """Check a code (six digits from the app) or a recovery code for the signed-in user; on success
     the session counts as verified, the failures are reset and the sign-in is audited. On failure
@@ -140,26 +168,7 @@ def verify(*, request, code: str) -> bool:
     device = device_of(user)
     if device is None:
         return False
-    code = (code or "").strip().replace(" ", "")
-    how = None
-    if code.isdigit() and len(code) == device.digits:
-        with transaction.atomic():
-            fresh = TOTPDevice.objects.select_for_update().get(pk=device.pk)  # one use of a code
-            if fresh.verify_token(code):
-                how = "totp"
-    elif len(normalise(code)) == _RECOVERY_LENGTH:
-        with transaction.atomic():
-            used = RecoveryCode.objects.filter(user=user, code_hash=_hash(code), used_at__isnull=True).update(
-                used_at=timezone.now()
-            )
-            if used:
-                how = "recovery_code"
-                audit.record(
-                    user,
-                    "update",
-                    user,
-                    extra={"recovery_code_used": True, "recovery_codes_left": recovery_codes_left(user)},
-                )
+    how = _check(user, device, code)
     if how is None:
         _failed(request, user)
         return False
@@ -170,22 +179,25 @@ def verify(*, request, code: str) -> bool:
 
 
 def api_code_ok(request, user, code: str | None) -> str | None:
-    """For the token endpoint: None when the user may have a token, else the Chinese reason. A wrong
-    code counts as a failed sign-in, like on the page."""
+    """For the token endpoint: None when the user may have a token, else the Chinese reason.
+    `code` is the authenticator's code or a recovery code, checked as on the sign-in page (_check):
+    a wrong one counts as a failed sign-in and gets the same answer whichever kind it was; a right
+    one is audited as a sign-in with its second factor, as on the page."""
     device = device_of(user)
     if device is None:
         if required(user):
             return "您的角色需要两步验证：请先在网页上登录并设置验证器应用，然后再申请 API 令牌。"
         return None
-    code = (code or "").strip()
-    if not code:
-        return "您的账号已启用两步验证：请在请求中提供验证器应用显示的 6 位动态验证码（otp）。"
-    with transaction.atomic():
-        fresh = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-        if code.isdigit() and fresh.verify_token(code):
-            return None
-    _failed(request, user)
-    return "动态验证码错误或已使用过，请输入验证器应用当前显示的验证码。"
+    if not (code or "").strip():
+        return "您的账号已启用两步验证：请在请求中提供验证器应用显示的 6 位动态验证码或一个恢复码（otp）。"
+    how = _check(user, device, code)
+    if how is None:
+        _failed(request, user)
+        return "动态验证码或恢复码错误或已使用过，请输入验证器应用当前显示的验证码，或一个未用过的恢复码。"
+    audit.record(
+        user, "login", user, extra={"ip": security.client_ip(request), "second_factor": how, "api": True}
+    )
+    return None
 
 
 # ---- enrolment and recovery codes ----------------------------------------------------------------

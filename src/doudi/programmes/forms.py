@@ -163,6 +163,21 @@ class LedgerForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Filled template (.xlsx)"))
+    files = forms.FileField(
+        label=_("Attached files (.zip)"),
+        required=False,
+        help_text=_(
+            "Optional: one .zip of the files, and in each row's attachment column the name of its file"
+            " in the zip (for example 照片1.jpg). Every file named must be in the zip, and every file in"
+            " the zip named by a row."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+
+    def __init__(self, *args, attachments: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not attachments:  # a ledger without an attachment column takes no files
+            del self.fields["files"]
 
 
 class ShippedLedgerForm(forms.Form):

@@ -4,11 +4,12 @@ by row and column, nothing half-written), completeness, the merged export, the t
 from __future__ import annotations
 
 import io
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,8 @@ from doudi.core.tabular import CellError, TableError, map_columns, open_table, w
 
 from . import ledgers, planfile
 from .models import LedgerAttachment, LedgerRow, LedgerTemplate, Plan, TargetSource, TaskUnit
+
+BATCH = 2000  # rows checked, then written, at a time by the upload (as registry.ledger.BATCH)
 
 
 class LedgerError(Exception):
@@ -119,16 +122,22 @@ def fillers(template: LedgerTemplate, user) -> list[tuple[str, str, int | None]]
 
 
 def _context(actor, template: LedgerTemplate):
+    """What checking a row needs, loaded once: the fillers' names, the units' names, and (when a
+    column names persons) the ID numbers in the actor's scope — so that checking a row of an
+    upload queries nothing."""
     names = {}
     for name, code, _unit in fillers(template, actor):
         if _unit is None:
             names.setdefault(name, code)
     unit_names = {u.name: u.pk for u in scoped(Unit, actor)}
-
-    def persons(id_number: str) -> bool:
+    known: set[str] | None = None
+    if any(c.get("type") == "person" for c in template.columns):
         from doudi.registry.models import Person
 
-        return scoped(Person, actor).filter(id_number=id_number.upper()).exists()
+        known = set(scoped(Person, actor).values_list("id_number", flat=True))
+
+    def persons(id_number: str) -> bool:
+        return known is not None and id_number.upper() in known
 
     return names, unit_names, persons
 
@@ -211,9 +220,55 @@ def ledger_row_save(
     return row
 
 
-def ledger_upload(*, actor, template: LedgerTemplate, path, filename: str) -> int:
+def _bundle_files(actor, template, cols, files_path, files_name):
+    """The .zip of files beside an upload: every file checked and stored (core/attachments.py),
+    before the rows are read. Returns (the zip's file names, {name: LedgerAttachment fields} of
+    the good ones, the problems); the caller removes the stored files when the upload is refused."""
+    if not any(c.type == "attachment" for c in cols):
+        raise LedgerError([(0, "", "这个台账没有附件列，不需要上传附件压缩包。")])
+    try:
+        bundle = attachments.Bundle(files_path, files_name)
+    except ValidationError as exc:
+        raise LedgerError([(0, "", m) for m in exc.messages]) from exc
+    stored, errors, names = {}, [], set(bundle.names())
+    try:
+        for name in sorted(names):
+            try:
+                item = bundle.read(name)
+            except ValidationError as exc:
+                errors += [(0, "", m) for m in exc.messages]
+                continue
+            stored[name] = {
+                "name": item.name,
+                "content_type": item.content_type,
+                "size": len(item.data),
+                "path": attachments.store(item.data, "programmes"),
+            }
+    except BaseException:
+        for kept in stored.values():
+            attachments.remove(kept["path"])
+        raise
+    finally:
+        bundle.close()
+    return names, stored, errors
+
+
+def ledger_upload(
+    *, actor, template: LedgerTemplate, path, filename: str, files_path=None, files_name: str = ""
+) -> int:
     """The template's Excel, filled: every row checked; one problem anywhere and nothing is written.
-    The rows replace the uploader's earlier rows of the same villages/townships (or unit)."""
+    The rows replace the uploader's earlier rows of the same villages/townships (or unit).
+
+    The file is read as a stream and written in batches of BATCH rows inside the one transaction,
+    as the person ledger's import does (registry/ledger), so memory does not grow with the rows
+    (docs/performance.md; its reader thread was measured slower here and is not used). The earlier rows of a village are deleted when its first row
+    arrives. After the first problem nothing more is written, every further row is still checked,
+    and the transaction is rolled back with the complete list of problems.
+
+    `files_path`: a .zip (`files_name`) of the files the attachment columns name. Each file is
+    checked as on the phone form (core/attachments.py: type from the content, 10 MB, images
+    re-encoded); then every filled attachment cell must name a file of the zip, and every file of
+    the zip must be named by a cell. Refused, the files stored for it are removed."""
     if not actor.can(Cap.REPORT_PROGRESS):
         raise PermissionDenied
     cols = columns(template)
@@ -224,31 +279,94 @@ def ledger_upload(*, actor, template: LedgerTemplate, path, filename: str) -> in
     except TableError as exc:
         raise LedgerError([(0, "", str(exc))]) from exc
     ctx = _context(actor, template)
-    errors, rows = [], []
-    for number, values in table.rows:
-        raw = {c.key: cmap.get(values, c.key) for c in cols}
-        data, problems = _check_row(actor, template, cols, raw, ctx)
-        errors += [(number, c, m) for c, m in problems]
-        if not problems:
+    members, stored = None, {}
+    errors: list[tuple[int, str, str]] = []
+    if files_path is not None:
+        members, stored, errors = _bundle_files(actor, template, cols, files_path, files_name)
+    try:
+        return _upload_rows(actor, template, cols, table, cmap, ctx, filename, members, stored, errors)
+    except BaseException:
+        for kept in stored.values():
+            attachments.remove(kept["path"])
+        raise
+
+
+def _upload_rows(actor, template, cols, table, cmap, ctx, filename, members, stored, errors) -> int:
+    """ledger_upload's rows; `members`: the names of the zip's files (None: no zip), `stored`
+    those that passed the checks, `errors` the zip's problems so far."""
+    region_header = next((c.header() for c in cols if c.type == "region"), "")
+    file_cols = [c for c in cols if c.type == "attachment"] if members is not None else []
+    named: set[str] = set()
+
+    def batches():
+        """Check the rows; yield the valid ones per BATCH with the files they name, none once a
+        problem is found."""
+        batch, refs = [], []
+        for number, values in table.rows:
+            raw = {c.key: cmap.get(values, c.key) for c in cols}
+            data, problems = _check_row(actor, template, cols, raw, ctx)
+            files = []
+            for c in file_cols:
+                name = data.get(c.key)
+                if name:
+                    named.add(name)
+                    if name in stored:
+                        files.append((c.key, name))
+                    elif name not in members:  # (a file refused by its check: said above)
+                        problems.append((c.header(), f"附件压缩包中没有名为“{name}”的文件"))
+            if problems:
+                errors.extend((number, c, m) for c, m in problems)
+                continue
             try:
                 region, unit = _filler(actor, template, cols, data, ctx[0])
             except CellError as exc:
-                errors.append((number, next((c.header() for c in cols if c.type == "region"), ""), str(exc)))
+                errors.append((number, region_header, str(exc)))
                 continue
-            rows.append(LedgerRow(template=template, region=region, unit=unit, data=data, updated_by=actor))
-    if errors:
-        raise LedgerError(errors)
+            if errors:
+                continue  # nothing will be written: keep checking, hold no rows
+            refs += [(len(batch), key, name) for key, name in files]
+            batch.append(LedgerRow(template=template, region=region, unit=unit, data=data, updated_by=actor))
+            if len(batch) >= BATCH:
+                yield batch, refs
+                batch, refs = [], []
+        if batch and not errors:
+            yield batch, refs
+
+    earlier = scoped(LedgerRow, actor).filter(template=template)
+    if template.filled_by == LedgerTemplate.FilledBy.UNIT:
+        earlier = earlier.filter(unit=actor.unit)
+    written = replaced = kept = 0
+    seen: set[str] = set()
     with transaction.atomic():
-        old = scoped(LedgerRow, actor).filter(template=template, region__in={r.region_id for r in rows})
-        if template.filled_by == LedgerTemplate.FilledBy.UNIT:
-            old = old.filter(unit=actor.unit)
-        replaced = old.count()
-        old.delete()
-        LedgerRow.objects.bulk_create(rows, batch_size=2000)
-        audit.record(
-            actor, "import", template, extra={"file": filename, "rows": len(rows), "replaced": replaced}
-        )
-    return len(rows)
+        with closing(batches()) as items:
+            for batch, refs in items:
+                new = {r.region_id for r in batch} - seen
+                if new:
+                    seen |= new
+                    old = earlier.filter(region__in=new)
+                    replaced += old.count()
+                    old.delete()
+                LedgerRow.objects.bulk_create(batch, batch_size=BATCH)
+                if refs:
+                    LedgerAttachment.objects.bulk_create(
+                        LedgerAttachment(row=batch[i], column=key, uploaded_by=actor, **stored[name])
+                        for i, key, name in refs
+                    )
+                    kept += len(refs)
+                written += len(batch)
+        if members is not None:
+            errors += [
+                (0, "", f"附件压缩包中的“{name}”没有在任何一行的附件列中填写")
+                for name in sorted(members - named)
+            ]
+        if errors:
+            errors.sort(key=lambda e: e[0])  # the file's problems first, then the rows' in order
+            raise LedgerError(errors)
+        extra = {"file": filename, "rows": written, "replaced": replaced}
+        if members is not None:
+            extra["attachments"] = kept
+        audit.record(actor, "import", template, extra=extra)
+    return written
 
 
 @dataclass

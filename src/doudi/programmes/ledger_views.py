@@ -193,15 +193,30 @@ def ledger_row_new(request, pk):
 def ledger_upload(request, pk):
     _need(request.user, Cap.REPORT_PROGRESS)
     t = selectors.ledger_or_404(request.user, pk)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    with_files = any(c.type == "attachment" for c in ls.columns(t))
+    form = UploadForm(request.POST or None, request.FILES or None, attachments=with_files)
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        bundle = form.cleaned_data.get("files")
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "upload.xlsx"
             path.write_bytes(upload.read())
+            files_path = None
+            if bundle:
+                files_path = Path(tmp) / "files.zip"
+                with files_path.open("wb") as out:
+                    for chunk in bundle.chunks():
+                        out.write(chunk)
             try:
-                n = ls.ledger_upload(actor=request.user, template=t, path=path, filename=upload.name)
+                n = ls.ledger_upload(
+                    actor=request.user,
+                    template=t,
+                    path=path,
+                    filename=upload.name,
+                    files_path=files_path,
+                    files_name=bundle.name if bundle else "",
+                )
             except ls.LedgerError as exc:
                 errors = exc.errors
             else:
