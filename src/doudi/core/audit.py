@@ -292,7 +292,9 @@ def appending(using: str | None = None):
         head, _ = AuditHead.objects.using(using).select_for_update().get_or_create(pk=1)
         chain = Chain(using, head.seq, head.hash, jsonb)
         yield chain
-        if chain.seq != head.seq:
+        # A block marked for rollback (an all-or-nothing import that found a bad row after writing
+        # its first batches) leaves the head where it was: its entries go with the rollback.
+        if chain.seq != head.seq and not transaction.get_rollback(using=using):
             head.seq, head.hash = chain.seq, chain.prev
             head.save(update_fields=["seq", "hash"])
 
