@@ -32,17 +32,27 @@ class LocaleMiddleware(_LocaleBase):
 
 
 class NulRefusedMiddleware:
-    """A NUL character in the path or the query string is answered 400 before any view: no page has
-    a use for one, and PostgreSQL refuses NUL in text, so a `?q=%00` reaching a filter was a 500
-    (tests/core/test_nul.py runs every route without parameters). Forms refuse NUL in their own
-    fields (Django's ProhibitNullCharactersValidator)."""
+    """A NUL character in the path, the query string or a posted form's fields is answered 400
+    before any view: no page has a use for one, and PostgreSQL refuses NUL in text, so a `?q=%00`
+    or a posted field reaching the database without a Django form (whose fields refuse NUL) was a
+    500. tests/core/test_nul.py sends one to every route without parameters. (CSRF's middleware
+    reads the posted form anyway; JSON bodies are the API's schemas' business.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
+    FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    @staticmethod
+    def _holds_nul(data) -> bool:
+        return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
     def __call__(self, request):
-        if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        posted = request.method == "POST" and request.content_type in self.FORMS
+        if (
+            "\x00" in request.path
+            or self._holds_nul(request.GET)
+            or (posted and self._holds_nul(request.POST))  # the fields, not the uploaded files
         ):
             message = _("The request holds an invalid character (NUL).")
             if request.path.startswith("/api/"):
