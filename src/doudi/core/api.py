@@ -23,7 +23,8 @@ class TokenIn(Schema):
         description=(
             "Two-step verification, required for an account that has it: the 6-digit code the"
             " authenticator app shows now, or one of the account's unused recovery codes"
-            " (XXXX-XXXX-XXXX-XXXX; spaces, hyphens and case do not matter; each works once)."
+            " (four groups of four letters and digits, such as ABCD-EFGH-JKLM-NPQR; spaces, hyphens and case"
+            " do not matter; each works once)."
         ),
     )
 

@@ -39,7 +39,7 @@ RECOVERY_CODES = 10
 NO_DEVICE_KEY = "second_factor_none"
 NO_DEVICE_RECHECK = 300  # seconds
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O or 1/I: 5 bits each
-_RECOVERY_LENGTH = 16  # 80 bits, shown as XXXX-XXXX-XXXX-XXXX
+_RECOVERY_LENGTH = 16  # 80 bits, shown in four groups of four (ABCD-EFGH-JKLM-NPQR)
 
 
 # ---- reads -----------------------------------------------------------------------------------
